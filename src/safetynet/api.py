@@ -1,0 +1,10 @@
+"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json); each app adds its router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from safetynet.geo.api import router as geo_router
+
+api = NinjaAPI(title="SafetyNet API", version="1", urls_namespace="api")
+api.add_router("/geo/", geo_router)

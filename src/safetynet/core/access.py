@@ -1,0 +1,123 @@
+"""Who may see what. Every view fetches through these helpers, so forgetting a check shows nothing.
+
+Roles grant kinds of work (`AccessKind`); objects are scoped by the user's unit:
+- persons: screening, case and supervisory staff see persons living in the towns their unit covers
+  (need-to-know narrows to cases once cases exist); other kinds get 403;
+- units: a worker sees their own unit; supervisors and managers every unit of their county;
+  administrators every unit; partners and reviewers none (403);
+- missing and out-of-scope objects give the same 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from safetynet.org.models import AccessKind, Staff, Unit
+from safetynet.people.models import Household, Person
+
+K = AccessKind
+PERSON_KINDS = (K.SCREENER, K.CASEWORKER, K.SUPERVISOR)
+UNIT_KINDS = (K.SCREENER, K.CASEWORKER, K.SUPERVISOR, K.MANAGER, K.ADMIN)
+WORKFORCE_KINDS = (K.SUPERVISOR, K.MANAGER, K.ADMIN, K.REVIEWER)
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def staff_of(user: Any) -> Staff | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        staff: Staff = user.staff
+    except Staff.DoesNotExist:
+        return None
+    return staff
+
+
+def kind_of(user: Any) -> str | None:
+    staff = staff_of(user)
+    return staff.role.kind if staff else None
+
+
+def require_kind(user: Any, kinds: tuple[str, ...]) -> Staff:
+    staff = staff_of(user)
+    if staff is None or staff.role.kind not in kinds or staff.left_on is not None:
+        raise PermissionDenied
+    return staff
+
+
+def kinds_required(*kinds: str) -> Callable[[View], View]:
+    """Anonymous → login page; a role without one of `kinds` → 403."""
+
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require_kind(request.user, kinds)
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def persons_visible_to(user: Any) -> QuerySet[Person]:
+    staff = staff_of(user)
+    if staff is None or staff.role.kind not in PERSON_KINDS:
+        return Person.objects.none()
+    return Person.objects.filter(town__in=staff.unit.towns.all())
+
+
+def get_person_for(user: Any, pk: int) -> Person:
+    require_kind(user, PERSON_KINDS)
+    return get_object_or_404(persons_visible_to(user).select_related("town__county"), pk=pk)
+
+
+def households_visible_to(user: Any) -> QuerySet[Household]:
+    staff = staff_of(user)
+    if staff is None or staff.role.kind not in PERSON_KINDS:
+        return Household.objects.none()
+    return Household.objects.filter(town__in=staff.unit.towns.all())
+
+
+def get_household_for(user: Any, pk: int) -> Household:
+    require_kind(user, PERSON_KINDS)
+    return get_object_or_404(households_visible_to(user), pk=pk)
+
+
+def units_visible_to(user: Any) -> QuerySet[Unit]:
+    staff = staff_of(user)
+    if staff is None or staff.role.kind not in UNIT_KINDS:
+        return Unit.objects.none()
+    if staff.role.kind == K.ADMIN:
+        return Unit.objects.all()
+    if staff.role.kind in (K.SUPERVISOR, K.MANAGER):
+        return Unit.objects.filter(county_id=staff.unit.county_id)
+    return Unit.objects.filter(pk=staff.unit_id)
+
+
+def get_unit_for(user: Any, pk: int) -> Unit:
+    require_kind(user, UNIT_KINDS)
+    unit = units_visible_to(user).filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def counties_visible_to(user: Any) -> list[str]:
+    """County codes whose aggregate figures the user may read."""
+    from safetynet.geo.models import County
+
+    staff = staff_of(user)
+    if staff is None:
+        return []
+    if staff.role.kind in (K.REVIEWER, K.ADMIN):
+        return list(County.objects.filter(units__isnull=False).distinct().values_list("code", flat=True))
+    return [staff.unit.county_id] if staff.unit.county_id else []

@@ -1,0 +1,37 @@
+"""The navigation bar: the areas of the product, each shown only to the roles that may open it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from safetynet.core.access import PERSON_KINDS, UNIT_KINDS, WORKFORCE_KINDS, staff_of
+
+# (label, url name or None while the area is not open yet, kinds that may open it)
+AREAS: list[tuple[Any, str | None, tuple[str, ...]]] = [
+    (_("Reports & screening"), None, ("screener", "supervisor")),
+    (_("Cases"), None, ("caseworker", "supervisor")),
+    (_("Persons & households"), "people:list", PERSON_KINDS),
+    (_("Referrals"), None, ("caseworker", "supervisor", "partner")),
+    (_("Units"), "org:units", UNIT_KINDS),
+    (_("Workforce"), "workforce:overview", WORKFORCE_KINDS),
+    (_("Indicators"), None, ("supervisor", "manager", "reviewer")),
+    (_("Reports (annual)"), None, ("manager", "reviewer")),
+    (_("Map"), "geo:map", ("screener", "caseworker", "supervisor", "manager", "admin", "reviewer")),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    staff = staff_of(request.user)
+    if staff is None:
+        return {"nav_areas": [], "me": None}
+    items = []
+    for label, url_name, kinds in AREAS:
+        if staff.role.kind not in kinds:
+            continue
+        url = reverse(url_name) if url_name else None
+        items.append({"label": label, "url": url, "active": bool(url) and request.path.startswith(url or "")})
+    return {"nav_areas": items, "me": staff}

@@ -1,0 +1,47 @@
+"""A model field whose value is encrypted at rest with the key ring of `settings.FIELD_KEYS`.
+
+The column holds `v1:<key id>:<ciphertext>`; the model instance holds the plain text. The field's
+own identity (app.Model.field) is bound into every ciphertext, so a value copied into another column
+does not decrypt. Encrypted columns cannot be searched: pair them with a blind-index column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from safetynet.core.crypto import KeyRing
+
+
+def key_ring() -> KeyRing:
+    ring: KeyRing = settings.FIELD_KEYS
+    return ring
+
+
+class EncryptedTextField(models.TextField):
+    def contribute_to_class(self, cls: type[models.Model], name: str, private_only: bool = False) -> None:
+        super().contribute_to_class(cls, name, private_only)
+        self.context = f"{cls._meta.label}.{name}"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None or value == "":
+            return value
+        return key_ring().decrypt(value, context=self.context)
+
+    def get_prep_value(self, value: Any) -> str | None:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return key_ring().encrypt(value, context=self.context)
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        # Comparing ciphertexts is meaningless (every encryption differs): only null checks are allowed.
+        if lookup_name not in {"isnull"}:
+            return None
+        return super().get_lookup(lookup_name)
+
+
+def blind_index(value: str, *, context: str) -> str:
+    return key_ring().blind_index(value, context=context)

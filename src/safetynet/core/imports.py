@@ -1,0 +1,148 @@
+"""`safetynet import KIND FILE`: CSV or XLSX in, all rows or none.
+
+An importer checks every row first and collects every problem as (row, column, message); only when
+there is none does it write, in one transaction, through the services. Row numbers are those a
+person sees in a spreadsheet: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from safetynet.core.errors import DomainError
+from safetynet.domain import rocdate
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+
+    def text(self, column: str, *, required: bool = False) -> str:
+        value = (self.values.get(column) or "").strip()
+        if required and not value:
+            self.problem(column, "required")
+        return value
+
+    def date(self, column: str, *, required: bool = False) -> datetime.date | None:
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            return datetime.date.fromisoformat(value) if len(value) == 10 and value[4] == "-" else rocdate.parse(value)
+        except ValueError as exc:
+            self.problem(column, f"not a date ({exc})")
+            return None
+
+    def integer(self, column: str, *, required: bool = False, minimum: int = 0) -> int | None:
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            number = int(float(value))
+        except ValueError:
+            self.problem(column, f"not a whole number: {value!r}")
+            return None
+        if number < minimum:
+            self.problem(column, f"must be at least {minimum}")
+        return number
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.number, column, message))
+
+
+def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
+    """Header and rows of a CSV (UTF-8, with or without BOM) or XLSX (first sheet) file."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            records = list(csv.reader(handle))
+    elif suffix in {".xlsx", ".xlsm"}:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        records = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        raise ImportFailed([Problem(0, "FILE", f"expected a .csv or .xlsx file, got {path.suffix or 'no suffix'}")])
+    if not records:
+        raise ImportFailed([Problem(1, "FILE", "the file is empty")])
+    header = [h.strip() for h in records[0]]
+    rows = (
+        Row(number, dict(zip(header, values, strict=False)))
+        for number, values in enumerate(records[1:], start=2)
+        if any(str(v).strip() for v in values)
+    )
+    return header, rows
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class Importer:
+    """`parse` turns a row into a plan (or records problems); `write` performs one plan."""
+
+    columns: list[str]
+    optional: list[str]
+    parse: Callable[[Row], Any]
+    write: Callable[[Any], Any]
+
+
+def run_import(importer: Importer, path: Path) -> int:
+    header, rows = read_rows(path)
+    missing = [c for c in importer.columns if c not in header]
+    if missing:
+        raise ImportFailed([Problem(1, c, "column is missing from the header") for c in missing])
+    unknown = [c for c in header if c and c not in importer.columns and c not in importer.optional]
+    if unknown:
+        raise ImportFailed([Problem(1, c, "unknown column") for c in unknown])
+    plans: list[tuple[Row, Any]] = []
+    problems: list[Problem] = []
+    for row in rows:
+        plan = importer.parse(row)
+        problems.extend(row.problems)
+        plans.append((row, plan))
+    if problems:
+        raise ImportFailed(problems)
+    with transaction.atomic():
+        for row, plan in plans:
+            try:
+                importer.write(plan)
+            except DomainError as error:
+                problems.append(Problem(row.number, error.field or "-", error.message))
+        if problems:
+            raise ImportFailed(problems)  # leaving the block by an exception rolls every row back
+    return len(plans)

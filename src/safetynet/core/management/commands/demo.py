@@ -1,0 +1,36 @@
+"""`safetynet demo`: migrate, seed the demo county if the database is empty, serve, print the logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from safetynet.demo import login_lines
+from safetynet.geo import boundaries
+from safetynet.org.models import Staff
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo if the database is empty, and serve on http://127.0.0.1:PORT."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="prepare the database only")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        if not settings.GEO_BOUNDARIES.exists():
+            try:
+                boundaries.build()
+            except boundaries.BoundariesMissing as exc:
+                self.stderr.write(f"maps disabled: {exc}")
+        if Staff.objects.exists():
+            self.stdout.write("\n".join(login_lines()))
+        else:
+            self.stdout.write("loading the demo county (嘉義縣, 嘉義市) …")
+            call_command("seed_demo", stdout=self.stdout)
+        if not options["no_serve"]:
+            self.stdout.write(f"Serving on http://127.0.0.1:{options['port']}/ (Ctrl-C to stop)")
+            call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)

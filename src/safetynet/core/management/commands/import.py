@@ -1,0 +1,40 @@
+"""`safetynet import KIND FILE`: all rows or none; every problem listed with row and column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from safetynet.core.imports import ImportFailed, Importer, run_import
+from safetynet.org.imports import staff_importer
+from safetynet.people.imports import persons_importer
+
+KINDS: dict[str, Callable[[], Importer]] = {
+    "persons": persons_importer,
+    "staff": staff_importer,
+}
+
+
+class Command(BaseCommand):
+    help = "Import a CSV or XLSX file: all rows or none."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        try:
+            count = run_import(KINDS[options["kind"]](), path)
+        except ImportFailed as failure:
+            for problem in failure.problems[:200]:
+                self.stderr.write(f"{path.name}: {problem}")
+            if len(failure.problems) > 200:
+                self.stderr.write(f"… and {len(failure.problems) - 200} more")
+            raise CommandError(f"nothing imported: {len(failure.problems)} problem(s)") from None
+        self.stdout.write(f"imported {count} {options['kind']} from {path.name}")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from safetynet.org import views
+
+app_name = "org"
+urlpatterns = [
+    path("units/", views.unit_list, name="units"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
+]

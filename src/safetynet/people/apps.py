@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "safetynet.people"
+    verbose_name = "人員與家戶"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from safetynet.people import models
+
+        sensitive = ["national_id", "national_id_index", "phones", "address"]
+        auditlog.register(models.Person, exclude_fields=sensitive)
+        auditlog.register(models.Household, exclude_fields=["address"])
+        auditlog.register(models.HouseholdMember)
+        auditlog.register(models.Relation)

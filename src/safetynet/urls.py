@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from safetynet.api import api
+from safetynet.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.health, name="health"),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("people/", include("safetynet.people.urls")),
+    path("org/", include("safetynet.org.urls")),
+    path("workforce/", include("safetynet.workforce.urls")),
+    path("geo/", include("safetynet.geo.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,58 @@
+"""Shared fixtures: the demo county loaded once per test session, and its personas.
+
+The personas are the demo accounts (worker, teammate, otherunit, supervisor, screener, manager,
+partner, reviewer, admin): the same people a newcomer meets in `make run`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from safetynet.demo.generator import seed
+from safetynet.people.models import Person
+
+PASSWORD = "test-password-123"
+PERSONAS = [
+    "worker",
+    "teammate",
+    "otherunit",
+    "supervisor",
+    "screener",
+    "manager",
+    "partner",
+    "reviewer",
+    "admin",
+]
+# The worker's unit, 嘉義縣朴子社會福利服務中心, covers these towns.
+WORKER_TOWNS = {"10010020", "10010080", "10010090"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        seed(seed=7, years=(110, 114), scale=0.03, password=PASSWORD)
+
+
+@pytest.fixture
+def as_user(db):  # type: ignore[no-untyped-def]
+    """`as_user("worker")` → a test client logged in as that demo account; `as_user(None)` → anonymous."""
+
+    def make(username: str | None) -> Client:
+        client = Client()
+        if username:
+            client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def person_in_worker_area(db) -> Person:  # type: ignore[no-untyped-def]
+    return Person.objects.filter(town_id__in=WORKER_TOWNS, memberships__isnull=False).order_by("pk").first()
+
+
+@pytest.fixture
+def person_elsewhere(db) -> Person:  # type: ignore[no-untyped-def]
+    return Person.objects.filter(town_id="10010050").order_by("pk").first()  # 民雄鄉: the other unit's area

@@ -1,0 +1,33 @@
+"""The UI is zh-Hant first: every message has its translation, compiled and in use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+LOCALE = Path(__file__).resolve().parent.parent / "src" / "safetynet" / "locale"
+
+
+def test_it_translates_every_message_into_traditional_chinese() -> None:
+    po = polib.pofile(str(LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"))
+    untranslated = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    assert untranslated == []
+    assert not [e.msgstr for e in po if "台" in e.msgstr]
+
+
+def test_it_ships_compiled_catalogues_that_match_their_sources() -> None:
+    for language in ("zh_Hant", "en"):
+        po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+        compiled = {e.msgid: e.msgstr for e in polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))}
+        stale = [e.msgid for e in po.translated_entries() if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+        assert stale == [], f"run `make messages` ({language})"
+
+
+@pytest.mark.django_db
+def test_it_speaks_chinese_by_default_and_english_on_request(as_user) -> None:  # type: ignore[no-untyped-def]
+    worker = as_user("worker")
+    assert "人員與家戶" in worker.get("/").content.decode()
+    worker.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Persons &amp; households" in worker.get("/").content.decode()

@@ -12,7 +12,7 @@ test: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy src/safetynet/domain src/safetynet/core/crypto.py src/safetynet/geo/topojson.py
+	.venv/bin/mypy src
 
 format: setup
 	.venv/bin/ruff format .

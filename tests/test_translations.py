@@ -20,8 +20,14 @@ def test_it_translates_every_message_into_traditional_chinese() -> None:
 def test_it_ships_compiled_catalogues_that_match_their_sources() -> None:
     for language in ("zh_Hant", "en"):
         po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
-        compiled = {e.msgid: e.msgstr for e in polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))}
-        stale = [e.msgid for e in po.translated_entries() if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+        compiled = {
+            e.msgid: e.msgstr for e in polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
+        }
+        stale = [
+            e.msgid
+            for e in po.translated_entries()
+            if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr
+        ]
         assert stale == [], f"run `make messages` ({language})"
 
 

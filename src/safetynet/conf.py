@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 class ConfigError(Exception):
@@ -44,7 +46,7 @@ def data_dir(default: Path) -> Path:
     return path
 
 
-def secret_from_file(path: Path, make: callable) -> str:  # type: ignore[valid-type]
+def secret_from_file(path: Path, make: Callable[[], str]) -> str:
     """Read a generated development secret, creating it (mode 600) on first use."""
     if not path.exists():
         path.write_text(make() + "\n", encoding="utf-8")
@@ -58,7 +60,7 @@ def secret_key(data: Path) -> str:
     )
 
 
-def database(url: str, data: Path) -> dict[str, object]:
+def database(url: str, data: Path) -> dict[str, Any]:
     """The default database: `DATABASE_URL` when set, else SQLite in the data directory."""
     if not url:
         return {
@@ -81,7 +83,7 @@ def database(url: str, data: Path) -> dict[str, object]:
             f"got a URL with scheme {scheme or '(none)'!r}"
         )
     try:
-        config = dict(dj_database_url.parse(url, conn_max_age=60))
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except Exception as exc:  # dj-database-url raises several types for a bad URL
         raise ConfigError(f"DATABASE_URL: cannot parse it ({exc.__class__.__name__})") from exc
     if config["ENGINE"].endswith("postgresql") and not config.get("NAME"):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from safetynet import conf
 from safetynet.core.crypto import KeyRing, KeyRingError, generate_key_ring
 
@@ -87,7 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safetynet.core.context_processors.navigation",
             ],
-            "builtins": ["safetynet.core.templatetags.roc"],
+            "builtins": ["safetynet.core.templatetags.roc", "safetynet.core.templatetags.figures"],
         },
     }
 ]

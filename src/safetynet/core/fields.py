@@ -20,7 +20,7 @@ def key_ring() -> KeyRing:
     return ring
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     def contribute_to_class(self, cls: type[models.Model], name: str, private_only: bool = False) -> None:
         super().contribute_to_class(cls, name, private_only)
         self.context = f"{cls._meta.label}.{name}"
@@ -31,10 +31,10 @@ class EncryptedTextField(models.TextField):
         return key_ring().decrypt(value, context=self.context)
 
     def get_prep_value(self, value: Any) -> str | None:
-        value = super().get_prep_value(value)
-        if value is None or value == "":
-            return value
-        return key_ring().encrypt(value, context=self.context)
+        text: str | None = super().get_prep_value(value)
+        if text is None or text == "":
+            return text
+        return key_ring().encrypt(text, context=self.context)
 
     def get_lookup(self, lookup_name: str) -> Any:
         # Comparing ciphertexts is meaningless (every encryption differs): only null checks are allowed.

@@ -26,7 +26,8 @@ class ROCDateInput(forms.TextInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, datetime.date):
             return rocdate.format(value, "slash")
-        return super().format_value(value)
+        text: str | None = super().format_value(value)
+        return text
 
 
 class ROCDateField(forms.Field):

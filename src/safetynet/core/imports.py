@@ -53,7 +53,11 @@ class Row:
         if not value:
             return None
         try:
-            return datetime.date.fromisoformat(value) if len(value) == 10 and value[4] == "-" else rocdate.parse(value)
+            return (
+                datetime.date.fromisoformat(value)
+                if len(value) == 10 and value[4] == "-"
+                else rocdate.parse(value)
+            )
         except ValueError as exc:
             self.problem(column, f"not a date ({exc})")
             return None
@@ -87,7 +91,9 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
         sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
         records = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     else:
-        raise ImportFailed([Problem(0, "FILE", f"expected a .csv or .xlsx file, got {path.suffix or 'no suffix'}")])
+        raise ImportFailed(
+            [Problem(0, "FILE", f"expected a .csv or .xlsx file, got {path.suffix or 'no suffix'}")]
+        )
     if not records:
         raise ImportFailed([Problem(1, "FILE", "the file is empty")])
     header = [h.strip() for h in records[0]]

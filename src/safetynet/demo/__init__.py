@@ -23,11 +23,15 @@ def login_lines() -> list[str]:
     password = "the value of SAFETYNET_DEMO_PASSWORD" if from_env else DEFAULT_DEMO_PASSWORD
     usernames = [p.username for p in PERSONAS]
     staff = {
-        s.user.username: s
+        s.user.username: s  # type: ignore[union-attr]  # filtered on user__username
         for s in Staff.objects.filter(user__username__in=usernames).select_related("user", "role", "unit")
     }
     lines = [f"Demo logins (password: {password}):"]
     for username in usernames:
         member = staff.get(username)
-        lines.append(f"  {username:<11} {member.role.name} · {member.unit.name}" if member else f"  {username:<11} (missing)")
+        lines.append(
+            f"  {username:<11} {member.role.name} · {member.unit.name}"
+            if member
+            else f"  {username:<11} (missing)"
+        )
     return lines

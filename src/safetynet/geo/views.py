@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from safetynet.core.access import counties_visible_to, kinds_required
 from safetynet.geo import boundaries
 from safetynet.geo.models import County
+from safetynet.org.models import Unit, UnitKind
 
 MAP_KINDS = ("screener", "caseworker", "supervisor", "manager", "admin", "reviewer")
 
@@ -21,7 +22,9 @@ def _county_for(request: HttpRequest) -> tuple[County, list[County]]:
 @kinds_required(*MAP_KINDS)
 def county_map(request: HttpRequest) -> HttpResponse:
     county, counties = _county_for(request)
-    towns = county.towns.annotate(unit_count=Count("units", distinct=True)).order_by("code")
+    towns = county.towns.prefetch_related(
+        Prefetch("units", queryset=Unit.objects.filter(kind=UnitKind.SWC), to_attr="family_centres")
+    ).order_by("code")
     return render(request, "geo/map.html", {"county": county, "counties": counties, "towns": towns})
 
 
@@ -30,8 +33,9 @@ def county_geojson(request: HttpRequest) -> JsonResponse:
     county, _ = _county_for(request)
     collection = boundaries.county_boundaries(county.code)
     units_by_town: dict[str, list[str]] = {}
-    for town in county.towns.prefetch_related("units"):
-        units_by_town[town.code] = [u.name for u in town.units.all() if u.kind == "swc"]
+    for unit in Unit.objects.filter(kind=UnitKind.SWC, county=county).prefetch_related("towns"):
+        for town in unit.towns.all():
+            units_by_town.setdefault(town.code, []).append(unit.name)
     populations = dict(county.towns.values_list("code", "population"))
     for feature in collection["features"]:
         code = feature["properties"]["code"]

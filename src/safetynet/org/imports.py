@@ -33,7 +33,9 @@ def staff_importer() -> Importer:
         if row.text("supervisor") and len(matches) == 1:
             found = list(
                 Staff.objects.filter(
-                    Q(name=row.text("supervisor")), Q(unit__county_id=matches[0].county_id), Q(left_on__isnull=True)
+                    Q(name=row.text("supervisor")),
+                    Q(unit__county_id=matches[0].county_id),
+                    Q(left_on__isnull=True),
                 )[:2]
             )
             if len(found) != 1:
@@ -57,5 +59,8 @@ def staff_importer() -> Importer:
         return staff
 
     return Importer(
-        columns=["name", "unit", "role", "hired_on"], optional=["left_on", "supervisor"], parse=parse, write=write
+        columns=["name", "unit", "role", "hired_on"],
+        optional=["left_on", "supervisor"],
+        parse=parse,
+        write=write,
     )

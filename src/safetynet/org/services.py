@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -11,6 +12,9 @@ from django.db import transaction
 from safetynet.core.errors import DomainError
 from safetynet.geo.models import County, Town
 from safetynet.org.models import Agency, AgencyKind, LeaveKind, LeavePeriod, Role, Staff, Unit
+
+if TYPE_CHECKING:  # workforce builds on org: a runtime import would be circular
+    from safetynet.workforce.models import Position
 
 
 @transaction.atomic
@@ -58,7 +62,7 @@ def hire_staff(
     role: Role,
     hired_on: datetime.date,
     supervisor: Staff | None = None,
-    position: object | None = None,
+    position: Position | None = None,
 ) -> Staff:
     if supervisor is not None and supervisor.unit.county_id != unit.county_id:
         raise DomainError("督導須為同一縣市的工作人員", field="supervisor")

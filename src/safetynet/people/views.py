@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,16 +23,23 @@ from safetynet.domain import nationalid
 from safetynet.geo.models import Town
 from safetynet.people import services
 from safetynet.people.forms import MemberForm, PersonForm, PersonSearchForm, RelationForm
-from safetynet.people.models import INVERSE_LABEL, HouseholdMember, national_id_index
+from safetynet.people.models import (
+    INVERSE_LABEL,
+    Household,
+    HouseholdMember,
+    Person,
+    RelationKind,
+    national_id_index,
+)
 
 
-def _towns_for(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _towns_for(request: HttpRequest) -> QuerySet[Town]:
     """The towns a worker may register persons in: their unit's service area."""
     staff = staff_of(request.user)
     return staff.unit.towns.all() if staff else Town.objects.none()
 
 
-def _relation_candidates(person, visible):  # type: ignore[no-untyped-def]
+def _relation_candidates(person: Person, visible: QuerySet[Person]) -> QuerySet[Person]:
     """Relations are recorded between people of the same household, the ones a worker meets."""
     households = person.memberships.values("household")
     return (
@@ -42,7 +50,7 @@ def _relation_candidates(person, visible):  # type: ignore[no-untyped-def]
     )
 
 
-def _member_candidates(household, visible):  # type: ignore[no-untyped-def]
+def _member_candidates(household: Household, visible: QuerySet[Person]) -> QuerySet[Person]:
     """Persons of the household's town who live in no household now."""
     return (
         visible.filter(town=household.town)
@@ -68,7 +76,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             persons = persons.filter(birth_date=form.cleaned_data["birth_date"])
             searched = True
     page = Paginator(persons.order_by("name", "id"), 25).get_page(request.GET.get("page"))
-    template = "people/_person_rows.html" if request.htmx else "people/person_list.html"
+    template = "people/_person_rows.html" if getattr(request, "htmx", False) else "people/person_list.html"
     return render(request, template, {"form": form, "page": page, "searched": searched})
 
 
@@ -107,10 +115,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible = persons_visible_to(request.user)
     memberships = person.memberships.select_related("household__town").order_by("left_on", "-id")
     relations = [
-        {"other": r.other, "label": r.get_kind_display(), "visible": True}
+        {"other": r.other, "label": r.get_kind_display()}
         for r in person.relations_out.select_related("other").filter(other__in=visible)
     ] + [
-        {"other": r.person, "label": INVERSE_LABEL.get(r.kind, r.get_kind_display()), "visible": True}
+        {"other": r.person, "label": INVERSE_LABEL.get(RelationKind(r.kind), r.get_kind_display())}
         for r in person.relations_in.select_related("person").filter(person__in=visible)
     ]
     relation_form = RelationForm(persons=_relation_candidates(person, visible))
@@ -141,8 +149,8 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Relation recorded."))
             return redirect("people:detail", pk=person.pk)
-    for error in form.errors.values():
-        messages.error(request, " ".join(error))
+    for problems in form.errors.values():
+        messages.error(request, " ".join(str(p) for p in problems))
     return redirect("people:detail", pk=person.pk)
 
 

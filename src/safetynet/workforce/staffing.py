@@ -63,14 +63,15 @@ class StaffingTable:
         value = self.rate
         return value is not None and value < HIRE_RATE_THRESHOLD
 
-    def by_strategy(self) -> list[tuple[int | None, list[StaffingLine], int, int]]:
+    def by_strategy(self) -> list[tuple[int | None, list[StaffingLine], int, int, Decimal | None]]:
         groups: dict[int | None, list[StaffingLine]] = {}
         for line in self.lines:
             groups.setdefault(line.position.strategy, []).append(line)
-        return [
-            (strategy, lines, sum(x.approved for x in lines), sum(x.filled for x in lines))
-            for strategy, lines in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or 0))
-        ]
+        result = []
+        for strategy, lines in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or 0)):
+            approved, filled = sum(x.approved for x in lines), sum(x.filled for x in lines)
+            result.append((strategy, lines, approved, filled, rate(filled, approved)))
+        return result
 
 
 def plan_years(county_codes: list[str]) -> list[int]:
@@ -97,7 +98,10 @@ def staffing_table(county: County, plan_year: int, on: datetime.date) -> Staffin
         .select_related("unit", "role")
         .prefetch_related(Prefetch("years", queryset=approved, to_attr="this_year"))
     )
-    lines = [StaffingLine(p, p.this_year[0].approved if p.this_year else 0, p.filled) for p in positions]
+    lines = [
+        StaffingLine(p, p.this_year[0].approved if p.this_year else 0, p.filled)  # type: ignore[attr-defined]
+        for p in positions
+    ]
     return StaffingTable(county=county, plan_year=plan_year, on=on, lines=lines)
 
 

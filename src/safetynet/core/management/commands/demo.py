@@ -12,6 +12,7 @@ from safetynet.demo import login_lines
 from safetynet.geo import boundaries
 from safetynet.org.models import Staff
 
+
 class Command(BaseCommand):
     help = "Migrate, load the demo if the database is empty, and serve on http://127.0.0.1:PORT."
 

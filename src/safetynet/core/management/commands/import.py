@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safetynet.core.imports import ImportFailed, Importer, run_import
+from safetynet.core.imports import Importer, ImportFailed, run_import
 from safetynet.org.imports import staff_importer
 from safetynet.people.imports import persons_importer
 

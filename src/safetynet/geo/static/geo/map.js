@@ -22,6 +22,19 @@
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+      var legend = L.control({ position: "bottomright" });
+      legend.onAdd = function () {
+        var div = L.DomUtil.create("div", "legend");
+        var step = max / colours.length;
+        var rows = [el.dataset.legend || ""];
+        colours.forEach(function (c, i) {
+          rows.push('<i style="background:' + c + '"></i>' + Math.round(i * step).toLocaleString() +
+            " – " + Math.round((i + 1) * step).toLocaleString());
+        });
+        div.innerHTML = rows.join("<br>");
+        return div;
+      };
+      legend.addTo(map);
       el.dataset.loaded = String(data.features.length);
     });
 })();

@@ -14,17 +14,6 @@ from safetynet.demo.generator import seed
 from safetynet.people.models import Person
 
 PASSWORD = "test-password-123"
-PERSONAS = [
-    "worker",
-    "teammate",
-    "otherunit",
-    "supervisor",
-    "screener",
-    "manager",
-    "partner",
-    "reviewer",
-    "admin",
-]
 # The worker's unit, 嘉義縣朴子社會福利服務中心, covers these towns.
 WORKER_TOWNS = {"10010020", "10010080", "10010090"}
 

@@ -12,22 +12,12 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from safetynet.demo.generator import PERSONAS
 from safetynet.org.models import Staff
 from safetynet.people.models import HouseholdMember, Person
 
 ANON = "anonymous"
-ALL = [
-    ANON,
-    "worker",
-    "teammate",
-    "otherunit",
-    "supervisor",
-    "screener",
-    "manager",
-    "partner",
-    "reviewer",
-    "admin",
-]
+ALL = [ANON, *(persona.username for persona in PERSONAS)]
 
 
 def row(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
@@ -84,6 +74,11 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
         "get",
         lambda: {"pk": worker_unit_pk()},
         row(200, otherunit=404, screener=404, partner=403, reviewer=403),
+    ),
+    "org:leave_add": (
+        "post",
+        lambda: {"pk": worker_unit_pk()},
+        row(403, supervisor=200, manager=200),
     ),
     "workforce:overview": (
         "get",

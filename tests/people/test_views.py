@@ -81,3 +81,25 @@ def test_it_answers_htmx_searches_with_the_rows_only(as_user) -> None:  # type: 
 def test_it_hides_a_person_of_another_unit_as_not_found(as_user, person_in_worker_area) -> None:  # type: ignore[no-untyped-def]
     assert as_user("otherunit").get(f"/people/{person_in_worker_area.pk}/").status_code == 404
     assert as_user("otherunit").get("/people/999999/").status_code == 404
+
+
+def test_it_records_who_changed_a_person_without_copying_protected_fields(  # type: ignore[no-untyped-def]
+    as_user, person_in_worker_area
+) -> None:
+    from auditlog.models import LogEntry
+
+    person = person_in_worker_area
+    form = {
+        "name": person.name + "測",
+        "sex": person.sex,
+        "birth_date": "",
+        "national_id": person.national_id,
+        "phones": "0900000000",
+        "town": person.town_id,
+        "address": "新地址",
+    }
+    assert as_user("worker").post(f"/people/{person.pk}/edit/", form).status_code == 302
+    entry = LogEntry.objects.get_for_object(person).latest("timestamp")
+    assert entry.actor.username == "worker"
+    assert set(entry.changes_dict) == {"name", "birth_date"}
+    assert "0900000000" not in str(entry.changes) and "新地址" not in str(entry.changes)

@@ -32,12 +32,14 @@ View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
 def staff_of(user: Any) -> Staff | None:
+    """The staff member behind an account, with role and unit, read once per request."""
     if not getattr(user, "is_authenticated", False):
         return None
-    try:
-        staff: Staff = user.staff
-    except Staff.DoesNotExist:
-        return None
+    if not hasattr(user, "_safetynet_staff"):
+        user._safetynet_staff = (
+            Staff.objects.select_related("role", "unit__agency", "supervisor").filter(user=user).first()
+        )
+    staff: Staff | None = user._safetynet_staff
     return staff
 
 

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from safetynet.core.access import UNIT_KINDS, get_unit_for, kinds_required, units_visible_to
+from safetynet.core.access import UNIT_KINDS, get_unit_for, kind_of, kinds_required, units_visible_to
+from safetynet.core.errors import DomainError
+from safetynet.core.forms import apply_domain_error
+from safetynet.org import services
+from safetynet.org.forms import LeaveForm
+from safetynet.org.models import AccessKind, LeavePeriod, Staff, Unit
+
+LEAVE_KINDS = (AccessKind.SUPERVISOR, AccessKind.MANAGER)
 
 
 @kinds_required(*UNIT_KINDS)
@@ -25,9 +36,58 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @kinds_required(*UNIT_KINDS)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for(request.user, pk)
+    return _unit_page(request, unit, _leave_form(request, unit, None))
+
+
+def _leave_form(request: HttpRequest, unit: Unit, data: QueryDict | None) -> LeaveForm | None:
+    """Supervisors and managers record leave for the unit's current staff; others see no form."""
+    if kind_of(request.user) not in LEAVE_KINDS:
+        return None
+    current = Staff.objects.filter(unit=unit).active_on(timezone.localdate()).order_by("name")
+    return LeaveForm(data, staff=current)
+
+
+def _unit_page(request: HttpRequest, unit: Unit, form: LeaveForm | None) -> HttpResponse:
     today = timezone.localdate()
+    upcoming = (
+        LeavePeriod.objects.filter(staff__unit=unit, ends_on__gte=today)
+        .select_related("staff")
+        .order_by("starts_on")
+    )
     return render(
         request,
         "org/unit_detail.html",
-        {"unit": unit, "team": unit.team_on(today), "towns": unit.towns.all(), "today": today},
+        {
+            "unit": unit,
+            "team": unit.team_on(today),
+            "towns": unit.towns.all(),
+            "today": today,
+            "leave_form": form,
+            "leaves": upcoming[:20],
+        },
     )
+
+
+@kinds_required(*LEAVE_KINDS)
+@require_POST
+def leave_add(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for(request.user, pk)
+    form = _leave_form(request, unit, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_leave(
+                data["staff"],
+                kind=data["kind"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                note=data["note"],
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Leave recorded."))
+            return redirect("org:unit", pk=unit.pk)
+    return _unit_page(request, unit, form)

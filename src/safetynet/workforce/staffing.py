@@ -24,8 +24,9 @@ def rate(filled: int, approved: int) -> Decimal | None:
 
 
 @dataclass
-class StaffingLine:
-    position: Position
+class HireRate:
+    """Filled ÷ approved, and whether it falls under the threshold."""
+
     approved: int
     filled: int
 
@@ -40,28 +41,16 @@ class StaffingLine:
 
 
 @dataclass
-class StaffingTable:
-    county: County
-    plan_year: int
-    on: datetime.date
-    lines: list[StaffingLine] = field(default_factory=list)
+class StaffingLine(HireRate):
+    position: Position = field(kw_only=True)
 
-    @property
-    def approved(self) -> int:
-        return sum(line.approved for line in self.lines)
 
-    @property
-    def filled(self) -> int:
-        return sum(line.filled for line in self.lines)
-
-    @property
-    def rate(self) -> Decimal | None:
-        return rate(self.filled, self.approved)
-
-    @property
-    def below_threshold(self) -> bool:
-        value = self.rate
-        return value is not None and value < HIRE_RATE_THRESHOLD
+@dataclass
+class StaffingTable(HireRate):
+    county: County = field(kw_only=True)
+    plan_year: int = field(kw_only=True)
+    on: datetime.date = field(kw_only=True)
+    lines: list[StaffingLine] = field(kw_only=True)
 
     def by_strategy(self) -> list[tuple[int | None, list[StaffingLine], int, int, Decimal | None]]:
         groups: dict[int | None, list[StaffingLine]] = {}
@@ -99,10 +88,21 @@ def staffing_table(county: County, plan_year: int, on: datetime.date) -> Staffin
         .prefetch_related(Prefetch("years", queryset=approved, to_attr="this_year"))
     )
     lines = [
-        StaffingLine(p, p.this_year[0].approved if p.this_year else 0, p.filled)  # type: ignore[attr-defined]
+        StaffingLine(
+            approved=p.this_year[0].approved if p.this_year else 0,  # type: ignore[attr-defined]
+            filled=p.filled,  # type: ignore[attr-defined]
+            position=p,
+        )
         for p in positions
     ]
-    return StaffingTable(county=county, plan_year=plan_year, on=on, lines=lines)
+    return StaffingTable(
+        approved=sum(line.approved for line in lines),
+        filled=sum(line.filled for line in lines),
+        county=county,
+        plan_year=plan_year,
+        on=on,
+        lines=lines,
+    )
 
 
 def hire_rate_summary(county_codes: list[str], today: datetime.date) -> list[StaffingTable]:

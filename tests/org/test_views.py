@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from safetynet.domain import rocdate
+from safetynet.org.models import LeavePeriod, Staff
+
+pytestmark = pytest.mark.django_db
+
+
+def roc(day: datetime.date) -> str:
+    return rocdate.format(day, "slash")
+
+
+def test_it_lets_a_supervisor_record_leave_that_shows_on_the_team(as_user) -> None:  # type: ignore[no-untyped-def]
+    worker = Staff.objects.get(user__username="worker")
+    today = timezone.localdate()
+    url = f"/org/units/{worker.unit_id}/leave/"
+    response = as_user("supervisor").post(
+        url, {"staff": worker.pk, "kind": "sick", "starts_on": roc(today), "ends_on": roc(today)}
+    )
+    assert response.status_code == 302
+    team = as_user("worker").get("/").context["team"]
+    assert next(row for row in team if row.staff == worker).on_leave
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "field"),
+    [(5, 4, "ends_on"), (0, 0, "starts_on")],
+)
+def test_it_refuses_backwards_or_overlapping_leave(as_user, starts: int, ends: int, field: str) -> None:  # type: ignore[no-untyped-def]
+    worker = Staff.objects.get(user__username="worker")
+    today = timezone.localdate()
+    LeavePeriod.objects.create(staff=worker, kind="annual", starts_on=today, ends_on=today)
+    before = LeavePeriod.objects.count()
+    response = as_user("supervisor").post(
+        f"/org/units/{worker.unit_id}/leave/",
+        {
+            "staff": worker.pk,
+            "kind": "annual",
+            "starts_on": roc(today + datetime.timedelta(days=starts)),
+            "ends_on": roc(today + datetime.timedelta(days=ends)),
+        },
+    )
+    assert response.status_code == 200
+    assert field in response.context["leave_form"].errors
+    assert LeavePeriod.objects.count() == before
+
+
+def test_it_lists_units_with_a_fixed_number_of_queries(as_user, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    manager = as_user("manager")
+    manager.get("/org/units/")  # warm the session and the user
+    with django_assert_num_queries(5):
+        manager.get("/org/units/")
+
+
+def test_it_lists_persons_with_a_fixed_number_of_queries(as_user, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    worker = as_user("worker")
+    worker.get("/people/")
+    with django_assert_num_queries(5):
+        worker.get("/people/")

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "safetynet.core.middleware.FieldKeyErrorMiddleware",
 ]
 
 ROOT_URLCONF = "safetynet.urls"

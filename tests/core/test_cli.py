@@ -62,3 +62,22 @@ def test_it_refuses_bad_seed_demo_options(tmp_path: Path, args: list[str], expec
     result = run(tmp_path, "seed-demo", *args)
     assert result.returncode == 1
     assert expected in result.stderr
+
+
+def test_it_refuses_to_serve_data_its_keys_cannot_read(tmp_path: Path) -> None:
+    assert run(tmp_path, "migrate", "-v0").returncode == 0
+    assert run(tmp_path, "import", "persons", str(_one_person_csv(tmp_path))).returncode == 0
+    (tmp_path / "field_keys").unlink()  # a new development key ring is generated on the next start
+    result = run(tmp_path, "demo", "--no-serve")
+    assert result.returncode == 1
+    assert "cannot decrypt value for 'people.Person.national_id' with key 'k1'" in result.stderr
+    assert "Traceback" not in result.stderr
+    checked = run(tmp_path, "check", "--database", "default")
+    assert checked.returncode == 1
+    assert "safetynet.E001" in checked.stderr
+
+
+def _one_person_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "one.csv"
+    path.write_text("name,sex,national_id\n甲,F,A223456781\n", encoding="utf-8")
+    return path

@@ -103,3 +103,14 @@ def test_it_records_who_changed_a_person_without_copying_protected_fields(  # ty
     assert entry.actor.username == "worker"
     assert set(entry.changes_dict) == {"name", "birth_date"}
     assert "0900000000" not in str(entry.changes) and "新地址" not in str(entry.changes)
+
+
+def test_it_answers_503_in_one_sentence_when_the_keys_cannot_read_the_data(  # type: ignore[no-untyped-def]
+    as_user, person_in_worker_area, settings
+) -> None:
+    from safetynet.core.crypto import KeyRing, generate_key_ring
+
+    settings.FIELD_KEYS = KeyRing.parse(generate_key_ring())
+    response = as_user("worker").get(f"/people/{person_in_worker_area.pk}/")
+    assert response.status_code == 503
+    assert "系統管理員" in response.content.decode()

@@ -187,7 +187,8 @@ class KeyRing:
             plaintext = cipher.decrypt(nonce, sealed, aad)
         except InvalidTag:
             raise DecryptionError(
-                f"cannot decrypt value for {context!r}: tampered data or a value from another field"
+                f"cannot decrypt value for {context!r} with key {key_id!r}: a different key under that id "
+                "(a replaced key file?), tampered data, or a value from another field"
             ) from None
         return plaintext.decode("utf-8")
 

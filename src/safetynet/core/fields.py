@@ -45,3 +45,30 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
 def blind_index(value: str, *, context: str) -> str:
     return key_ring().blind_index(value, context=context)
+
+
+def check_keys() -> list[str]:
+    """Problems reading encrypted columns with the configured keys: one line each, no values.
+
+    Reads the oldest and newest row of every encrypted column, the rows most likely to carry a
+    retired or a replaced key (for example a development key file generated anew).
+    """
+    from django.apps import apps
+    from django.db import DatabaseError
+
+    from safetynet.core.crypto import DecryptionError, KeyRingError
+
+    problems = []
+    for model in apps.get_models():
+        names = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        for order in ("pk", "-pk"):
+            if not names:
+                break
+            try:
+                list(model.objects.order_by(order).values_list(*names)[:1])
+            except (KeyRingError, DecryptionError) as exc:
+                problems.append(f"{model._meta.label}: {exc}")
+                break
+            except DatabaseError:  # not migrated yet: nothing stored to read
+                break
+    return problems

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safetynet.core.fields import check_keys
 from safetynet.demo import login_lines
 from safetynet.geo import boundaries
 from safetynet.org.models import Staff
@@ -22,6 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
+        problems = check_keys()
+        if problems:
+            raise CommandError("; ".join(problems))
         if not settings.GEO_BOUNDARIES.exists():
             try:
                 boundaries.build()

@@ -65,7 +65,7 @@ def check_keys() -> list[str]:
             if not names:
                 break
             try:
-                list(model.objects.order_by(order).values_list(*names)[:1])
+                list(model._default_manager.order_by(order).values_list(*names)[:1])
             except (KeyRingError, DecryptionError) as exc:
                 problems.append(f"{model._meta.label}: {exc}")
                 break

@@ -91,6 +91,7 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "api:api-root": ("get", dict, row(404, anonymous=404)),
     "api:openapi-json": ("get", dict, row(200, anonymous=200)),
     "api:openapi-view": ("get", dict, row(200, anonymous=200)),
+    "api:me": ("get", dict, row(401, anonymous=401)),  # token only: a session is not enough
     "api:list_counties": ("get", dict, row(200, anonymous=200)),
     "api:list_towns": ("get", lambda: {"code": "10010"}, row(200, anonymous=200)),
 }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from safetynet.core.api import router as core_router
 from safetynet.geo.api import router as geo_router
 
 api = NinjaAPI(title="SafetyNet API", version="1", urls_namespace="api")
+api.add_router("/", core_router)
 api.add_router("/geo/", geo_router)

@@ -15,3 +15,4 @@ class PeopleConfig(AppConfig):
         auditlog.register(models.Household, exclude_fields=["address"])
         auditlog.register(models.HouseholdMember)
         auditlog.register(models.Relation)
+        auditlog.register(models.RegistryEntry, exclude_fields=["national_id", "national_id_index"])

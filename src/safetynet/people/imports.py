@@ -8,7 +8,8 @@ from safetynet.core.imports import Importer, Row
 from safetynet.domain import nationalid
 from safetynet.geo.models import Town
 from safetynet.people import services
-from safetynet.people.services import PersonData
+from safetynet.people.models import Registry
+from safetynet.people.services import PersonData, RegistryRow
 
 SEX = {"M": "M", "F": "F", "X": "X", "男": "M", "女": "F", "男性": "M", "女性": "F"}
 
@@ -53,4 +54,38 @@ def persons_importer() -> Importer:
         optional=["birth_date", "national_id", "phones", "town", "address"],
         parse=parse,
         write=services.register_person,
+    )
+
+
+def registry_importer(source: str = "") -> Importer:
+    """`safetynet import registry FILE`: extracts of 精照 (psychiatric), 自殺通報 (suicide), 藥癮 (drug)."""
+
+    def parse(row: Row) -> Any:
+        registry = row.text("registry", required=True).lower()
+        if registry and registry not in Registry.values:
+            row.problem("registry", f"expected one of {', '.join(Registry.values)}")
+        national_id = row.text("national_id", required=True)
+        if national_id:
+            try:
+                nationalid.validate(national_id)
+            except nationalid.InvalidNationalId as exc:
+                row.problem("national_id", f"{exc.rule} check failed")
+        level = row.integer("level", minimum=1)
+        if registry == Registry.PSYCHIATRIC and level is not None and level > 5:
+            row.problem("level", "psychiatric care levels are 1 to 5")
+        return RegistryRow(
+            registry=registry,
+            national_id=national_id,
+            name=row.text("name"),
+            birth_date=row.date("birth_date"),
+            level=level,
+            event_date=row.date("event_date"),
+            source=source,
+        )
+
+    return Importer(
+        columns=["registry", "national_id"],
+        optional=["name", "birth_date", "level", "event_date"],
+        parse=parse,
+        write=services.record_registry_entry,
     )

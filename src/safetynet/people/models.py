@@ -180,3 +180,55 @@ class Relation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.other}: {self.get_kind_display()}"
+
+
+class Registry(models.TextChoices):
+    PSYCHIATRIC = "psychiatric", "精神照護"
+    SUICIDE = "suicide", "自殺通報"
+    DRUG = "drug", "藥癮"
+
+
+class RegistryEntryQuerySet(models.QuerySet["RegistryEntry"]):
+    def for_national_id(self, text: str) -> RegistryEntryQuerySet:
+        return self.filter(national_id_index=national_id_index(text))
+
+
+class RegistryEntry(models.Model):
+    """One row of an extract from a national registry (精照, 自殺通報, 藥癮), kept as received.
+
+    Rows are matched to persons through the national ID's blind index, so an entry for someone not
+    yet on record is found as soon as a report names them.
+    """
+
+    registry = models.CharField("系統", max_length=20, choices=Registry.choices)
+    national_id = EncryptedTextField("身分證統一編號")
+    national_id_index = models.CharField(max_length=32, db_index=True, editable=False)
+    name = models.CharField("姓名", max_length=60, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    level = models.PositiveSmallIntegerField("級數", null=True, blank=True)
+    event_date = models.DateField("事件日期", null=True, blank=True)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registry_entries",
+        verbose_name="個人",
+    )
+    source = models.CharField("來源檔案", max_length=200, blank=True)
+    imported_at = models.DateTimeField("匯入時間", auto_now_add=True)
+
+    objects = RegistryEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "外部系統名冊"
+        verbose_name_plural = "外部系統名冊"
+        ordering = ["-event_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registry", "national_id_index", "event_date", "level"], name="registry_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_registry_display()} {self.event_date or ''}"

@@ -15,6 +15,8 @@ from safetynet.people.models import (
     HouseholdMember,
     MemberRole,
     Person,
+    Registry,
+    RegistryEntry,
     Relation,
     RelationKind,
     Sex,
@@ -60,7 +62,7 @@ def _clean(data: PersonData, *, existing: Person | None = None) -> tuple[str, st
 @transaction.atomic
 def register_person(data: PersonData) -> Person:
     normalized, index = _clean(data)
-    return Person.objects.create(
+    person = Person.objects.create(
         name=data.name.strip(),
         sex=data.sex,
         birth_date=data.birth_date,
@@ -70,6 +72,9 @@ def register_person(data: PersonData) -> Person:
         town=data.town,
         address=data.address.strip(),
     )
+    if index:
+        RegistryEntry.objects.filter(national_id_index=index, person__isnull=True).update(person=person)
+    return person
 
 
 @transaction.atomic
@@ -127,3 +132,49 @@ def relate_persons(person: Person, other: Person, kind: str) -> Relation:
     if not created:
         raise DomainError("這個關係已經記錄過了", field="kind")
     return relation
+
+
+@dataclass
+class RegistryRow:
+    registry: str
+    national_id: str
+    name: str = ""
+    birth_date: datetime.date | None = None
+    level: int | None = None
+    event_date: datetime.date | None = None
+    source: str = ""
+
+
+@transaction.atomic
+def record_registry_entry(row: RegistryRow) -> RegistryEntry:
+    """Store one registry row, linked to the person with that national ID when there is one.
+
+    The same row imported twice is stored once (same registry, person, date and level).
+    """
+    if row.registry not in Registry.values:
+        raise DomainError(
+            f"名冊代碼 {row.registry!r} 不在 {', '.join(Registry.values)} 之中", field="registry"
+        )
+    try:
+        normalized = nationalid.validate(row.national_id)
+    except nationalid.InvalidNationalId as exc:
+        raise DomainError(
+            "身分證統一編號" + ("格式錯誤" if exc.rule == "format" else "檢查碼錯誤"), field="national_id"
+        ) from exc
+    if row.registry == Registry.PSYCHIATRIC and row.level is not None and not 1 <= row.level <= 5:
+        raise DomainError("精神照護級數應為 1 到 5", field="level")
+    index = national_id_index(normalized)
+    entry, _ = RegistryEntry.objects.get_or_create(
+        registry=row.registry,
+        national_id_index=index,
+        event_date=row.event_date,
+        level=row.level,
+        defaults={
+            "national_id": normalized,
+            "name": row.name.strip(),
+            "birth_date": row.birth_date,
+            "person": Person.objects.filter(national_id_index=index).first(),
+            "source": row.source,
+        },
+    )
+    return entry

@@ -10,11 +10,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safetynet.core.imports import Importer, ImportFailed, run_import
 from safetynet.org.imports import staff_importer
-from safetynet.people.imports import persons_importer
+from safetynet.people.imports import persons_importer, registry_importer
 
-KINDS: dict[str, Callable[[], Importer]] = {
-    "persons": persons_importer,
-    "staff": staff_importer,
+KINDS: dict[str, Callable[[str], Importer]] = {
+    "persons": lambda source: persons_importer(),
+    "registry": registry_importer,
+    "staff": lambda source: staff_importer(),
 }
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            count = run_import(KINDS[options["kind"]](), path)
+            count = run_import(KINDS[options["kind"]](path.name), path)
         except ImportFailed as failure:
             for problem in failure.problems[:200]:
                 self.stderr.write(f"{path.name}: {problem}")

@@ -1,0 +1,37 @@
+"""API tokens: hashed at rest, scoped and expiring; the plain token is shown once, at creation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens", verbose_name="帳號"
+    )
+    name = models.CharField("用途", max_length=80, blank=True)
+    prefix = models.CharField("識別碼", max_length=12, unique=True)
+    digest = models.CharField(max_length=64)
+    scopes = models.JSONField("權限範圍", default=list)
+    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+    expires_at = models.DateTimeField("到期時間")
+    last_used_at = models.DateTimeField("最後使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤銷時間", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API 權杖"
+        verbose_name_plural = "API 權杖"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "safetynet.org",
     "safetynet.people",
     "safetynet.workforce",
+    "safetynet.intake",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,46 @@
+"""Screening and dispatch (篩派): a rule engine over plain facts, driven by a versioned rule-set document.
+
+    decision = decide(report, default_rule_set())
+
+See `ruleset` for the document format and `engine` for how it is applied; `data/default_v1.json` is the
+default rule set v1 (DOMAIN §4 rules 1-9, §5 clocks).
+"""
+
+from __future__ import annotations
+
+from safetynet.domain.triage.engine import Clock, Decision, RouteDecision, decide
+from safetynet.domain.triage.facts import ROLES, FactsError, RegistryFacts, Report, Subject
+from safetynet.domain.triage.ruleset import (
+    ClockDef,
+    Codes,
+    Condition,
+    NoCase,
+    OpenCaseAttach,
+    Outcome,
+    Rule,
+    RuleSet,
+    RuleSetError,
+    default_rule_set,
+)
+
+__all__ = [
+    "ROLES",
+    "Clock",
+    "ClockDef",
+    "Codes",
+    "Condition",
+    "Decision",
+    "FactsError",
+    "NoCase",
+    "OpenCaseAttach",
+    "Outcome",
+    "RegistryFacts",
+    "Report",
+    "RouteDecision",
+    "Rule",
+    "RuleSet",
+    "RuleSetError",
+    "Subject",
+    "decide",
+    "default_rule_set",
+]

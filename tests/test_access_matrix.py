@@ -92,6 +92,7 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "api:openapi-json": ("get", dict, row(200, anonymous=200)),
     "api:openapi-view": ("get", dict, row(200, anonymous=200)),
     "api:me": ("get", dict, row(401, anonymous=401)),  # token only: a session is not enough
+    "api:receive": ("post", dict, row(401, anonymous=401)),
     "api:list_counties": ("get", dict, row(200, anonymous=200)),
     "api:list_towns": ("get", lambda: {"code": "10010"}, row(200, anonymous=200)),
 }

@@ -6,7 +6,9 @@ from ninja import NinjaAPI
 
 from safetynet.core.api import router as core_router
 from safetynet.geo.api import router as geo_router
+from safetynet.intake.api import router as intake_router
 
 api = NinjaAPI(title="SafetyNet API", version="1", urls_namespace="api")
 api.add_router("/", core_router)
 api.add_router("/geo/", geo_router)
+api.add_router("/", intake_router)

@@ -37,3 +37,10 @@ def test_it_speaks_chinese_by_default_and_english_on_request(as_user) -> None:  
     assert "人員與家戶" in worker.get("/").content.decode()
     worker.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Persons &amp; households" in worker.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_it_stays_in_chinese_for_a_browser_that_prefers_english(as_user) -> None:  # type: ignore[no-untyped-def]
+    response = as_user("worker").get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "人員與家戶" in response.content.decode()
+    assert response["Content-Language"] == "zh-hant"

@@ -62,3 +62,10 @@ def test_it_lists_persons_with_a_fixed_number_of_queries(as_user, django_assert_
     worker.get("/people/")
     with django_assert_num_queries(5):
         worker.get("/people/")
+
+
+def test_it_titles_the_unit_page_with_the_units_name(as_user) -> None:  # type: ignore[no-untyped-def]
+    unit = Staff.objects.get(user__username="worker").unit
+    html = as_user("supervisor").get(f"/org/units/{unit.pk}/").content.decode()
+    assert f"<title>{unit.name} · 社安網</title>" in html
+    assert html.count("登記請假</h2>") == 1

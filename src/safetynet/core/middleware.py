@@ -1,11 +1,13 @@
-"""A missing field key is an installation problem: answer 503 with one sentence, not a 500 trace."""
+"""Middleware: the UI language, and a missing field key answered as an installation problem."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from safetynet.core.crypto import DecryptionError, KeyRingError
 
@@ -29,3 +31,23 @@ class FieldKeyErrorMiddleware:
             status=503,
             content_type="text/plain; charset=utf-8",
         )
+
+
+class LanguageMiddleware:
+    """zh-Hant unless the person chose another language with the switch (the language cookie).
+
+    The browser's Accept-Language is not consulted: staff share machines and kiosks set up in
+    English, and the county works in zh-Hant.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

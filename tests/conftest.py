@@ -9,9 +9,14 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from safetynet.demo.generator import seed
 from safetynet.people.models import Person
+
+# Property tests judge results, never time: a loaded CI machine must not turn them red.
+hypothesis_settings.register_profile("safetynet", deadline=None)
+hypothesis_settings.load_profile("safetynet")
 
 PASSWORD = "test-password-123"
 # The worker's unit, 嘉義縣朴子社會福利服務中心, covers these towns.

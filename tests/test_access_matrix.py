@@ -57,6 +57,7 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "login": ("get", dict, row(200, anonymous=200)),
     "logout": ("post", dict, row(302, anonymous=302)),
     "set_language": ("post", dict, row(302, anonymous=302)),
+    "intake:queue": ("get", dict, row(403, screener=200)),
     "people:list": ("get", dict, PERSON_LIST),
     "people:new": ("get", dict, PERSON_LIST),
     "people:detail": ("get", lambda: {"pk": worker_person().pk}, PERSON_PAGES),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("intake/", include("safetynet.intake.urls")),
     path("people/", include("safetynet.people.urls")),
     path("org/", include("safetynet.org.urls")),
     path("workforce/", include("safetynet.workforce.urls")),

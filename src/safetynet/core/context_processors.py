@@ -12,7 +12,7 @@ from safetynet.core.access import PERSON_KINDS, UNIT_KINDS, WORKFORCE_KINDS, sta
 
 # (label, url name or None while the area is not open yet, kinds that may open it)
 AREAS: list[tuple[Any, str | None, tuple[str, ...]]] = [
-    (_("Reports & screening"), None, ("screener", "supervisor")),
+    (_("Reports & screening"), "intake:queue", ("screener",)),
     (_("Cases"), None, ("caseworker", "supervisor")),
     (_("Persons & households"), "people:list", PERSON_KINDS),
     (_("Referrals"), None, ("caseworker", "supervisor", "partner")),

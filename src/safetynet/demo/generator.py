@@ -14,7 +14,7 @@ import datetime
 import math
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -86,13 +86,6 @@ PERSONAS = (
 )
 
 
-@dataclass(frozen=True)
-class Login:
-    username: str
-    role: str
-    unit: str
-
-
 @dataclass
 class Summary:
     agencies: int
@@ -104,7 +97,6 @@ class Summary:
     households: int
     relations: int
     leaves: int
-    logins: list[Login] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -158,7 +150,8 @@ def seed(
     rng = random.Random(seed)
     units = _create_organisation()
     staff = _StaffBuilder(rng, units, years, today).build()
-    logins = [_create_account(staff[p.username], p.username, password) for p in PERSONAS]
+    for persona in PERSONAS:
+        org.create_account(staff[persona.username], username=persona.username, password=password)
     worker_unit = units[next(p.unit for p in PERSONAS if p.username == "worker")]
     _record_leaves(rng, years, today, skip={s.pk for s in staff.values()}, unit=worker_unit)
     _create_people(rng, scale, today)
@@ -172,7 +165,6 @@ def seed(
         households=Household.objects.count(),
         relations=Relation.objects.count(),
         leaves=LeavePeriod.objects.count(),
-        logins=logins,
     )
 
 
@@ -315,11 +307,6 @@ class _StaffBuilder:
         category = hire.line.category if hire.line else ""
         pool = [s for s in employed if self.supervisor_category[s.pk] == category] or employed
         return min(pool, key=lambda s: (self.load[s.pk], s.hired_on, s.pk), default=None)
-
-
-def _create_account(staff: Staff, username: str, password: str) -> Login:
-    org.create_account(staff, username=username, password=password)
-    return Login(username=username, role=staff.role.name, unit=staff.unit.name)
 
 
 def _record_leaves(

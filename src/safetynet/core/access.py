@@ -3,6 +3,7 @@
 Roles grant kinds of work (`AccessKind`); objects are scoped by the user's unit:
 - persons: screening, case and supervisory staff see persons living in the towns their unit covers
   (need-to-know narrows to cases once cases exist); other kinds get 403;
+- reports: the screening desk sees its county's reports;
 - units: a worker sees their own unit; supervisors and managers every unit of their county;
   administrators every unit; partners and reviewers none (403);
 - missing and out-of-scope objects give the same 404.
@@ -20,7 +21,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from safetynet.org.models import AccessKind, Staff, Unit
+from safetynet.intake.models import Report
+from safetynet.org.models import AccessKind, Staff, Unit, UnitKind
 from safetynet.people.models import Household, Person
 
 K = AccessKind
@@ -111,6 +113,14 @@ def get_unit_for(user: Any, pk: int) -> Unit:
     if unit is None:
         raise Http404
     return unit
+
+
+def reports_visible_to(user: Any) -> QuerySet[Report]:
+    """The screening desk sees its county's reports; other units see them once dispatched (later)."""
+    staff = staff_of(user)
+    if staff is None or staff.unit.kind != UnitKind.SCREENING:
+        return Report.objects.none()
+    return Report.objects.filter(area_id=staff.unit.county_id)
 
 
 def counties_visible_to(user: Any) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from safetynet.core.errors import DomainError
-from safetynet.domain import rocdate
+from safetynet.domain import nationalid, rocdate
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,17 @@ class Row:
         except ValueError as exc:
             self.problem(column, f"not a date ({exc})")
             return None
+
+    def national_id(self, column: str, *, required: bool = False) -> str:
+        """The normalised ID, or "" with a problem naming the failed rule (never echoing the ID)."""
+        value = self.text(column, required=required)
+        if not value:
+            return ""
+        try:
+            return nationalid.validate(value)
+        except nationalid.InvalidNationalId as exc:
+            self.problem(column, f"{exc.rule} check failed")
+            return ""
 
     def integer(self, column: str, *, required: bool = False, minimum: int = 0) -> int | None:
         value = self.text(column, required=required)

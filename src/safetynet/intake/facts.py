@@ -56,9 +56,7 @@ def parse_received_at(value: Any, problems: list[Problem]) -> datetime.datetime 
     return moment
 
 
-def _codes(
-    value: Any, allowed: dict[str, str] | frozenset[str], path: str, problems: list[Problem]
-) -> tuple[str, ...]:
+def _codes(value: Any, allowed: dict[str, str], path: str, problems: list[Problem]) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         problems.append(Problem(path, "expected a list of codes"))
         return ()
@@ -100,7 +98,8 @@ def parse_report(data: Any, rules: RuleSet) -> Report:
         raw_subjects = []
     subjects = []
     refs: set[str] = set()
-    towns = set(Town.objects.values_list("code", flat=True))
+    asked = {str(s.get("town")) for s in raw_subjects if isinstance(s, dict) and s.get("town") is not None}
+    towns = set(Town.objects.filter(code__in=asked).values_list("code", flat=True))
     on = (received_at or timezone.now()).date()
     for i, raw in enumerate(raw_subjects):
         path = f"subjects[{i}]"

@@ -1,24 +1,14 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from safetynet.core.access import kinds_required, staff_of
-from safetynet.intake.models import Report
+from safetynet.core.access import kinds_required, reports_visible_to
 from safetynet.intake.rules import current_rule_set
-from safetynet.org.models import AccessKind, UnitKind
+from safetynet.org.models import AccessKind
 
 QUEUE_KINDS = (AccessKind.SCREENER,)
-
-
-def reports_visible_to(user: object) -> QuerySet[Report]:
-    """The screening desk sees its county's reports; other units see them once dispatched (later)."""
-    staff = staff_of(user)
-    if staff is None or staff.unit.kind != UnitKind.SCREENING:
-        return Report.objects.none()
-    return Report.objects.filter(area_id=staff.unit.county_id)
 
 
 @kinds_required(*QUEUE_KINDS)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from safetynet.core.imports import Importer, Row
-from safetynet.domain import nationalid
 from safetynet.geo.models import Town
 from safetynet.people import services
 from safetynet.people.models import Registry
@@ -31,16 +30,11 @@ def persons_importer() -> Importer:
         if raw_sex and sex is None:
             row.problem("sex", "expected M, F, X, 男 or 女")
         birth_date = row.date("birth_date")
-        national_id = row.text("national_id")
+        national_id = row.national_id("national_id")
         if national_id:
-            try:
-                national_id = nationalid.validate(national_id)
-            except nationalid.InvalidNationalId as exc:
-                row.problem("national_id", f"{exc.rule} check failed")
-            else:
-                if national_id in seen_ids:
-                    row.problem("national_id", f"same national ID as row {seen_ids[national_id]}")
-                seen_ids[national_id] = row.number
+            if national_id in seen_ids:
+                row.problem("national_id", f"same national ID as row {seen_ids[national_id]}")
+            seen_ids[national_id] = row.number
         town = None
         if row.text("town"):
             town = towns.get(row.text("town").replace("台", "臺"))
@@ -64,12 +58,7 @@ def registry_importer(source: str = "") -> Importer:
         registry = row.text("registry", required=True).lower()
         if registry and registry not in Registry.values:
             row.problem("registry", f"expected one of {', '.join(Registry.values)}")
-        national_id = row.text("national_id", required=True)
-        if national_id:
-            try:
-                nationalid.validate(national_id)
-            except nationalid.InvalidNationalId as exc:
-                row.problem("national_id", f"{exc.rule} check failed")
+        national_id = row.national_id("national_id", required=True)
         level = row.integer("level", minimum=1)
         if registry == Registry.PSYCHIATRIC and level is not None and level > 5:
             row.problem("level", "psychiatric care levels are 1 to 5")

@@ -45,11 +45,7 @@ def _clean(data: PersonData, *, existing: Person | None = None) -> tuple[str, st
         raise DomainError("出生日期不可晚於今天", field="birth_date")
     if not data.national_id.strip():
         return "", ""
-    try:
-        normalized = nationalid.validate(data.national_id)
-    except nationalid.InvalidNationalId as exc:
-        message = "身分證統一編號格式錯誤" if exc.rule == "format" else "身分證統一編號檢查碼錯誤"
-        raise DomainError(message, field="national_id") from exc
+    normalized = valid_national_id(data.national_id)
     index = national_id_index(normalized)
     clash = Person.objects.filter(national_id_index=index)
     if existing is not None:
@@ -57,6 +53,15 @@ def _clean(data: PersonData, *, existing: Person | None = None) -> tuple[str, st
     if clash.exists():
         raise DomainError("已有相同身分證統一編號的個人資料", field="national_id")
     return normalized, index
+
+
+def valid_national_id(text: str) -> str:
+    """The normalised national ID, or a `DomainError` on `national_id` naming the failed rule."""
+    try:
+        return nationalid.validate(text)
+    except nationalid.InvalidNationalId as exc:
+        message = "身分證統一編號格式錯誤" if exc.rule == "format" else "身分證統一編號檢查碼錯誤"
+        raise DomainError(message, field="national_id") from exc
 
 
 @transaction.atomic
@@ -155,12 +160,7 @@ def record_registry_entry(row: RegistryRow) -> RegistryEntry:
         raise DomainError(
             f"名冊代碼 {row.registry!r} 不在 {', '.join(Registry.values)} 之中", field="registry"
         )
-    try:
-        normalized = nationalid.validate(row.national_id)
-    except nationalid.InvalidNationalId as exc:
-        raise DomainError(
-            "身分證統一編號" + ("格式錯誤" if exc.rule == "format" else "檢查碼錯誤"), field="national_id"
-        ) from exc
+    normalized = valid_national_id(row.national_id)
     if row.registry == Registry.PSYCHIATRIC and row.level is not None and not 1 <= row.level <= 5:
         raise DomainError("精神照護級數應為 1 到 5", field="level")
     index = national_id_index(normalized)

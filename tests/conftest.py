@@ -23,6 +23,15 @@ PASSWORD = "test-password-123"
 WORKER_TOWNS = {"10010020", "10010080", "10010090"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def jobs_run_immediately():  # type: ignore[no-untyped-def]
+    """Scheduled jobs run in the test's own process and database, at once."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():

@@ -50,14 +50,79 @@ def worker_unit_pk() -> int:
     return Staff.objects.get(user__username="worker").unit_id
 
 
+RULE_PAGES = row(403, admin=200, manager=200)
+
+
+def rule_set_draft() -> str:
+    """A draft rule-set version to confirm publishing of (the test's transaction discards it)."""
+    from safetynet.domain.triage import default_rule_set
+    from safetynet.intake.services import draft_rule_set
+
+    document = default_rule_set().to_dict()
+    document["version"] = "matrix-draft"
+    return draft_rule_set(document).version
+
+
+def screened_report(town: str = "10010020", screen: bool = True):  # type: ignore[no-untyped-def]
+    """A 朴子 report (the worker's unit, where the supervisor confirms dispatch), screened if asked."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from safetynet.intake.services import receive_report, screen_report
+
+    screener = get_user_model().objects.get(username="screener")
+    document = {
+        "received_at": timezone.localtime().isoformat(),
+        "area": "10010",
+        "source": "113",
+        "subjects": [{"ref": "c", "role": "child", "types": ["VF"], "town": town}],
+    }
+    report = receive_report(document, by=screener).report
+    if screen:
+        screen_report(report, by=screener)
+    return report
+
+
+def pending_case():  # type: ignore[no-untyped-def]
+    return screened_report().case_links.get().case
+
+
+def worker_case():  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    from safetynet.cases.services import assign_case
+
+    case = pending_case()
+    supervisor = get_user_model().objects.get(username="supervisor")
+    return assign_case(case, Staff.objects.get(user__username="worker"), by=supervisor)
+
+
+CASE_PAGE = row(403, worker=200, supervisor=200, teammate=404, otherunit=404)
+CLOCK_POST = row(403, worker=302, supervisor=302, teammate=404, otherunit=404)
+
+
 # url name → (method, kwargs factory, expected status per persona)
 MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "home": ("get", dict, row(200)),
     "health": ("get", dict, row(200, anonymous=200)),
+    "notifications_read": ("post", dict, row(302)),
     "login": ("get", dict, row(200, anonymous=200)),
     "logout": ("post", dict, row(302, anonymous=302)),
     "set_language": ("post", dict, row(302, anonymous=302)),
     "intake:queue": ("get", dict, row(403, screener=200)),
+    "intake:new": ("get", dict, row(403, screener=200)),
+    "intake:candidates": ("get", dict, row(403, screener=200)),
+    "intake:report": ("get", lambda: {"pk": screened_report(screen=False).pk}, row(403, screener=200)),
+    "intake:screen": ("post", lambda: {"pk": screened_report(screen=False).pk}, row(403, screener=302)),
+    "cases:detail": ("get", lambda: {"pk": worker_case().pk}, CASE_PAGE),
+    "cases:queue": ("get", dict, row(403, supervisor=200)),
+    "cases:assign": ("post", lambda: {"pk": pending_case().pk}, row(403, supervisor=302)),
+    "cases:clocks": (
+        "get",
+        dict,
+        row(403, screener=200, worker=200, teammate=200, otherunit=200, supervisor=200),
+    ),
+    "cases:clock_met": ("post", lambda: {"pk": worker_case().clocks.first().pk}, CLOCK_POST),
     "people:list": ("get", dict, PERSON_LIST),
     "people:new": ("get", dict, PERSON_LIST),
     "people:detail": ("get", lambda: {"pk": worker_person().pk}, PERSON_PAGES),
@@ -96,6 +161,12 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "api:receive": ("post", dict, row(401, anonymous=401)),
     "api:list_counties": ("get", dict, row(200, anonymous=200)),
     "api:list_towns": ("get", lambda: {"code": "10010"}, row(200, anonymous=200)),
+    # Rule sets: administrators and managers only.
+    "intake:rules": ("get", dict, RULE_PAGES),
+    "intake:rule": ("get", lambda: {"version": "v1"}, RULE_PAGES),
+    "intake:rule_draft": ("get", lambda: {"version": "v1"}, RULE_PAGES),
+    "intake:rule_whatif": ("get", lambda: {"version": "v1"}, RULE_PAGES),
+    "intake:rule_publish": ("get", lambda: {"version": rule_set_draft()}, RULE_PAGES),
 }
 
 

@@ -89,3 +89,17 @@ def database(url: str, data: Path) -> dict[str, Any]:
     if config["ENGINE"].endswith("postgresql") and not config.get("NAME"):
         raise ConfigError("DATABASE_URL: the database name is missing (…/NAME at the end)")
     return config
+
+
+def job_queue(redis_url: str, data_dir: Path) -> dict[str, Any]:
+    """Huey's settings: Redis at scale, else an SQLite file beside the database."""
+    common: dict[str, Any] = {"name": "safetynet", "consumer": {"workers": 1, "worker_type": "thread"}}
+    if redis_url:
+        if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError(f"REDIS_URL: expected redis://HOST:PORT/DB, got {redis_url!r}")
+        return {**common, "huey_class": "huey.RedisHuey", "connection": {"url": redis_url}}
+    return {
+        **common,
+        "huey_class": "huey.SqliteHuey",
+        "connection": {"filename": str(data_dir / "jobs.sqlite3")},
+    }

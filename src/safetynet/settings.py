@@ -50,12 +50,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "auditlog",
+    "huey.contrib.djhuey",
     "safetynet.core",
     "safetynet.geo",
     "safetynet.org",
     "safetynet.people",
     "safetynet.workforce",
     "safetynet.intake",
+    "safetynet.cases",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +137,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# Scheduled jobs (clocks): an SQLite queue in the data directory; Redis when REDIS_URL is set.
+# Run the worker with `safetynet run_huey` (`safetynet demo` starts one); tests run jobs immediately.
+HUEY = conf.job_queue(conf.env_str("REDIS_URL"), DATA_DIR)
 
 LOGGING = {
     "version": 1,

@@ -8,10 +8,12 @@ from safetynet.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
+    path("notifications/read/", core_views.notifications_read, name="notifications_read"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("intake/", include("safetynet.intake.urls")),
+    path("cases/", include("safetynet.cases.urls")),
     path("people/", include("safetynet.people.urls")),
     path("org/", include("safetynet.org.urls")),
     path("workforce/", include("safetynet.workforce.urls")),

@@ -4,6 +4,8 @@ Roles grant kinds of work (`AccessKind`); objects are scoped by the user's unit:
 - persons: screening, case and supervisory staff see persons living in the towns their unit covers
   (need-to-know narrows to cases once cases exist); other kinds get 403;
 - reports: the screening desk sees its county's reports;
+- cases: the lead worker, the leads of the other cases of a co-case (共案), and the supervisors of the
+  case's unit;
 - units: a worker sees their own unit; supervisors and managers every unit of their county;
   administrators every unit; partners and reviewers none (403);
 - missing and out-of-scope objects give the same 404.
@@ -17,16 +19,18 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from safetynet.cases.models import Case, Clock
 from safetynet.intake.models import Report
 from safetynet.org.models import AccessKind, Staff, Unit, UnitKind
 from safetynet.people.models import Household, Person
 
 K = AccessKind
 PERSON_KINDS = (K.SCREENER, K.CASEWORKER, K.SUPERVISOR)
+CASE_KINDS = (K.CASEWORKER, K.SUPERVISOR)
 UNIT_KINDS = (K.SCREENER, K.CASEWORKER, K.SUPERVISOR, K.MANAGER, K.ADMIN)
 WORKFORCE_KINDS = (K.SUPERVISOR, K.MANAGER, K.ADMIN, K.REVIEWER)
 
@@ -123,6 +127,11 @@ def reports_visible_to(user: Any) -> QuerySet[Report]:
     return Report.objects.filter(area_id=staff.unit.county_id)
 
 
+def get_report_for(user: Any, pk: int) -> Report:
+    require_kind(user, (K.SCREENER,))
+    return get_object_or_404(reports_visible_to(user).select_related("area", "screening__decided_by"), pk=pk)
+
+
 def counties_visible_to(user: Any) -> list[str]:
     """County codes whose aggregate figures the user may read."""
     from safetynet.geo.models import County
@@ -133,3 +142,32 @@ def counties_visible_to(user: Any) -> list[str]:
     if staff.role.kind in (K.REVIEWER, K.ADMIN):
         return list(County.objects.filter(units__isnull=False).distinct().values_list("code", flat=True))
     return [staff.unit.county_id] if staff.unit.county_id else []
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    staff = staff_of(user)
+    if staff is None or staff.role.kind not in CASE_KINDS:
+        return Case.objects.none()
+    if staff.role.kind == K.SUPERVISOR:
+        return Case.objects.filter(unit_id=staff.unit_id)
+    mine = Case.objects.filter(lead=staff)
+    return Case.objects.filter(
+        Q(lead=staff) | Q(cocase__in=mine.filter(cocase__isnull=False).values("cocase"))
+    )
+
+
+def get_case_for(user: Any, pk: int) -> Case:
+    require_kind(user, CASE_KINDS)
+    return get_object_or_404(
+        cases_visible_to(user).select_related("person", "unit", "lead", "area", "cocase"), pk=pk
+    )
+
+
+def clocks_visible_to(user: Any) -> QuerySet[Clock]:
+    """A unit's clocks: the screening desk's reports, a team's cases (a worker sees their own)."""
+    staff = staff_of(user)
+    if staff is None or staff.role.kind not in (K.SCREENER, *CASE_KINDS):
+        return Clock.objects.none()
+    if staff.role.kind == K.CASEWORKER:
+        return Clock.objects.filter(case__in=cases_visible_to(user))
+    return Clock.objects.filter(unit_id=staff.unit_id)

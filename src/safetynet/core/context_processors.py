@@ -13,6 +13,8 @@ from safetynet.core.access import PERSON_KINDS, UNIT_KINDS, WORKFORCE_KINDS, sta
 # (label, url name or None while the area is not open yet, kinds that may open it)
 AREAS: list[tuple[Any, str | None, tuple[str, ...]]] = [
     (_("Reports & screening"), "intake:queue", ("screener",)),
+    (_("Dispatch queue"), "cases:queue", ("supervisor",)),
+    (_("Clocks"), "cases:clocks", ("screener", "caseworker", "supervisor")),
     (_("Cases"), None, ("caseworker", "supervisor")),
     (_("Persons & households"), "people:list", PERSON_KINDS),
     (_("Referrals"), None, ("caseworker", "supervisor", "partner")),

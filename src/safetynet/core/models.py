@@ -35,3 +35,32 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message in a user's inbox: a dispatch, an overdue clock, a supervisor alert."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications", verbose_name="帳號"
+    )
+    kind = models.CharField("類別", max_length=30)
+    message = models.CharField("內容", max_length=300)
+    url = models.CharField("連結", max_length=200, blank=True)
+    created_at = models.DateTimeField("建立時間", default=timezone.now)
+    read_at = models.DateTimeField("已讀時間", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

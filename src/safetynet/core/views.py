@@ -1,14 +1,26 @@
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from safetynet.core.access import counties_visible_to, persons_visible_to, staff_of
-from safetynet.org.models import AccessKind
+from safetynet.cases.models import Case, CaseStatus
+from safetynet.core.access import (
+    CASE_KINDS,
+    cases_visible_to,
+    clocks_visible_to,
+    counties_visible_to,
+    persons_visible_to,
+    staff_of,
+)
+from safetynet.core.models import Notification
+from safetynet.org.models import AccessKind, Staff
 from safetynet.workforce.staffing import hire_rate_summary
 
 
@@ -24,9 +36,40 @@ def home(request: HttpRequest) -> HttpResponse:
         context["persons_in_area"] = persons_visible_to(request.user).count()
         context["towns"] = list(staff.unit.towns.all())
         context["team"] = staff.unit.team_on(today)
+    if kind in CASE_KINDS:
+        context.update(inbox(request.user, staff))
+    context["notifications"] = Notification.objects.filter(user_id=request.user.pk or 0).unread()[:15]
     if kind in (AccessKind.MANAGER, AccessKind.REVIEWER, AccessKind.SUPERVISOR, AccessKind.ADMIN):
         context["hire_rates"] = hire_rate_summary(counties_visible_to(request.user), today)
     return render(request, "core/home.html", context)
+
+
+def inbox(user: Any, staff: Staff) -> dict[str, object]:
+    """The worker's day: new dispatches, clocks due within three days or overdue, the queue's length."""
+    now = timezone.now()
+    mine = Case.objects.filter(lead=staff)
+    return {
+        "new_cases": mine.filter(status=CaseStatus.ASSESSING)
+        .select_related("person")
+        .order_by("-assigned_at")[:20],
+        "clocks": [
+            (c, c.state(now))
+            for c in clocks_visible_to(user)
+            .filter(case__lead=staff, met_at__isnull=True, due_at__lte=now + datetime.timedelta(days=3))
+            .select_related("case__person")
+            .order_by("due_at")[:30]
+        ],
+        "waiting": cases_visible_to(user).filter(status=CaseStatus.PENDING).count()
+        if staff.role.kind == AccessKind.SUPERVISOR
+        else None,
+    }
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(user_id=request.user.pk or 0).unread().update(read_at=timezone.now())
+    return redirect("home")
 
 
 @require_GET

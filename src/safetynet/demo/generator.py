@@ -37,7 +37,7 @@ from safetynet.demo.staffing import (
 from safetynet.domain.rocdate import to_roc_year
 from safetynet.geo.models import County, Town, TownKind
 from safetynet.org import services as org
-from safetynet.org.models import Agency, LeaveKind, LeavePeriod, Role, Staff, Unit
+from safetynet.org.models import Agency, DispatchMode, LeaveKind, LeavePeriod, Role, Staff, Unit
 from safetynet.people import services as people
 from safetynet.people.models import Household, Person, Relation
 from safetynet.workforce.models import Position
@@ -153,6 +153,8 @@ def seed(
     for persona in PERSONAS:
         org.create_account(staff[persona.username], username=persona.username, password=password)
     worker_unit = units[next(p.unit for p in PERSONAS if p.username == "worker")]
+    # Seed 001's 「精準派案」: in the demo worker's unit the supervisor confirms each dispatch.
+    org.set_dispatch_mode(worker_unit, DispatchMode.CONFIRM)
     _record_leaves(rng, years, today, skip={s.pk for s in staff.values()}, unit=worker_unit)
     _create_people(rng, scale, today)
     return Summary(

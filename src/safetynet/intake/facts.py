@@ -13,10 +13,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from safetynet.cases.models import Case
 from safetynet.domain import nationalid
 from safetynet.domain.triage import RegistryFacts, Report, RuleSet, Subject
 from safetynet.geo.models import County, Town
-from safetynet.people.models import Registry, RegistryEntry
+from safetynet.people.models import Person, Registry, RegistryEntry
 
 DV_TYPES = frozenset({"IPV", "FV", "SA", "EP", "DP", "CP"})
 
@@ -80,6 +81,12 @@ def registry_facts(national_id: str, on: datetime.date) -> RegistryFacts:
     )
 
 
+def routes_open_for(national_id: str) -> tuple[str, ...]:
+    """The routes already serving the person in an open case (for re-reports and protective issues)."""
+    people = Person.objects.with_national_id(national_id)
+    return tuple(Case.objects.open().filter(person__in=people).values_list("route", flat=True).distinct())
+
+
 def parse_report(data: Any, rules: RuleSet) -> Report:
     """Validate a report document against the rule set's code lists and the geography."""
     problems: list[Problem] = []
@@ -128,7 +135,7 @@ def parse_report(data: Any, rules: RuleSet) -> Report:
         ):
             problems.append(Problem(f"{path}.tipvda_score", "a whole number from 0 to 15"))
         national_id = raw.get("national_id") or ""
-        facts = RegistryFacts()
+        facts, open_routes = RegistryFacts(), tuple[str, ...]()
         if national_id:
             try:
                 national_id = nationalid.validate(str(national_id))
@@ -136,6 +143,7 @@ def parse_report(data: Any, rules: RuleSet) -> Report:
                 problems.append(Problem(f"{path}.national_id", f"{exc.rule} check failed"))
             else:
                 facts = registry_facts(national_id, on)
+                open_routes = routes_open_for(national_id)
         birth_date = raw.get("birth_date")
         if birth_date is not None:
             try:
@@ -153,6 +161,7 @@ def parse_report(data: Any, rules: RuleSet) -> Report:
                 flags=frozenset(flags),
                 tipvda_score=score,
                 registry=facts,
+                open_routes=frozenset(open_routes),
                 protective_issue=bool(DV_TYPES & set(types)),
             )
         )

@@ -106,3 +106,85 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class RouteService(models.Model):
+    """Which units serve a route, and which roles inside them take its cases (editable data)."""
+
+    route = models.CharField("服務路徑", max_length=10, unique=True)
+    unit_kind = models.CharField("單位類別", max_length=20)
+    roles = models.JSONField("承辦角色", default=list, help_text="角色代碼；空白表示單位內所有個案工作者")
+    by_town = models.BooleanField("依居住地分區", default=False, help_text="由涵蓋個案居住地的單位承辦")
+
+    class Meta:
+        verbose_name = "服務路徑承辦單位"
+        verbose_name_plural = "服務路徑承辦單位"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.route
+
+
+class Screening(models.Model):
+    """The screening decision on a report: the suggestion confirmed, or overridden with a reason.
+
+    One per report (the unique key makes the second of two concurrent confirmations fail cleanly).
+    """
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="screening")
+    routes = models.JSONField("篩派結果")
+    overridden = models.BooleanField("修改建議", default=False)
+    reason = models.TextField("修改理由", blank=True)
+    decided_at = models.DateTimeField("篩派時間")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    legacy = models.BooleanField("歷史資料匯入", default=False)
+
+    class Meta:
+        verbose_name = "篩派決定"
+        verbose_name_plural = "篩派決定"
+
+    def __str__(self) -> str:
+        return f"篩派 {self.report_id}"
+
+
+class DispatchOutcome(models.TextChoices):
+    ASSIGNED = "assigned", "已派案"
+    QUEUED = "queued", "待督導分派"
+    RE_REPORT = "re_report", "併入原案（續報）"
+    TRANSFER = "transfer", "移轉他縣市"
+    NONE = "none", "不開案"
+    NO_UNIT = "no_unit", "無承辦單位"
+    RECORDED = "recorded", "歷史紀錄"
+
+
+class Dispatch(models.Model):
+    """What became of one route of one subject: a case, a re-report, a transfer or no case."""
+
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="dispatches")
+    subject = models.ForeignKey(ReportSubject, on_delete=models.PROTECT, related_name="dispatches")
+    route = models.CharField("服務路徑", max_length=10)
+    outcome = models.CharField("結果", max_length=20, choices=DispatchOutcome.choices)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="dispatches"
+    )
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_county = models.ForeignKey(
+        "geo.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="移轉縣市",
+    )
+    reason = models.TextField("理由", blank=True)
+    created_at = models.DateTimeField("建立時間")
+
+    class Meta:
+        verbose_name = "派案"
+        verbose_name_plural = "派案"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.route} {self.get_outcome_display()}"

@@ -9,13 +9,26 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from safetynet.cases import services as cases
+from safetynet.cases.models import Case, Clock
 from safetynet.core.errors import DomainError
 from safetynet.domain import nationalid
-from safetynet.domain.triage import RuleSet, RuleSetError, decide, default_rule_set
+from safetynet.domain.triage import RuleSet, RuleSetError, decide, default_rule_set, manual_route
 from safetynet.geo.models import Town
 from safetynet.intake.facts import InvalidReport, Problem, parse_report
-from safetynet.intake.models import Channel, IdempotencyKey, Report, ReportSubject, RuleSetVersion
+from safetynet.intake.models import (
+    Channel,
+    Dispatch,
+    DispatchOutcome,
+    IdempotencyKey,
+    Report,
+    ReportSubject,
+    RouteService,
+    RuleSetVersion,
+    Screening,
+)
 from safetynet.intake.rules import current_rule_set
+from safetynet.org.models import Unit, UnitKind
 from safetynet.people.models import Person
 from safetynet.people.services import PersonData, register_person
 
@@ -54,8 +67,10 @@ class Received:
     created: bool  # False when an Idempotency-Key replayed an earlier report
 
 
-def _person_for(raw: dict[str, Any], town: Town | None) -> tuple[Person, str]:
-    """The subject's person: found by national ID (blind index), or registered now."""
+def _person_for(raw: dict[str, Any], town: Town | None, chosen: Person | None) -> tuple[Person, str]:
+    """The subject's person: the one the screener picked, found by national ID (blind index), or new."""
+    if chosen is not None:
+        return chosen, "chosen"
     national_id = str(raw.get("national_id") or "")
     if national_id:
         found = Person.objects.with_national_id(national_id).first()
@@ -76,10 +91,16 @@ def _person_for(raw: dict[str, Any], town: Town | None) -> tuple[Person, str]:
 
 @transaction.atomic
 def receive_report(
-    data: Any, *, by: Any = None, channel: str = Channel.API, idempotency_key: str = ""
+    data: Any,
+    *,
+    by: Any = None,
+    channel: str = Channel.API,
+    idempotency_key: str = "",
+    persons: dict[str, Person] | None = None,
 ) -> Received:
-    """Record a report and the screening decision the rules in force suggest for it.
+    """Record a report, the screening decision the rules in force suggest and its screening clock.
 
+    `persons` maps subject refs to persons the screener matched by hand (name and birth date).
     Raises `InvalidReport` (every problem with its JSON path) and changes nothing on bad input.
     """
     if idempotency_key and by is not None:
@@ -113,7 +134,7 @@ def receive_report(
     for i, (raw, subject) in enumerate(zip(data["subjects"], facts.subjects, strict=True)):
         town = towns.get(subject.town) if subject.town else None
         try:
-            person, matched_by = _person_for(raw, town)
+            person, matched_by = _person_for(raw, town, (persons or {}).get(subject.ref))
         except DomainError as error:
             raise InvalidReport([Problem(f"subjects[{i}].{error.field or 'name'}", error.message)]) from error
         ReportSubject.objects.create(
@@ -127,6 +148,265 @@ def receive_report(
             flags=sorted(subject.flags),
             tipvda_score=subject.tipvda_score,
         )
+    screening = rules.clocks[rules.screening_clock]
+    Clock.objects.create(
+        name=rules.screening_clock,
+        label=screening.label,
+        report=report,
+        unit=screening_unit(report.area_id),
+        starts_at=report.received_at,
+        due_at=report.screening_due,
+    )
     if idempotency_key and by is not None:
         IdempotencyKey.objects.create(user=by, key=idempotency_key, report=report)
     return Received(report, created=True)
+
+
+def screening_unit(area: str) -> Unit | None:
+    return Unit.objects.filter(county_id=area, kind=UnitKind.SCREENING, active=True).order_by("pk").first()
+
+
+# --- screening and dispatch ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteChoice:
+    """One route the screener keeps or adds for a subject (an override lists every route it wants)."""
+
+    subject: str
+    route: str
+    priority: int | None = None
+
+
+def _final_routes(
+    report: Report, choices: list[RouteChoice] | None, reason: str
+) -> tuple[list[dict[str, Any]], bool]:
+    """The routes to dispatch, in the suggestion's JSON shape; and whether they differ from it."""
+    suggested: list[dict[str, Any]] = report.suggestion.get("routes", [])
+    if choices is None:
+        return suggested, False
+    rules = current_rule_set()
+    refs = set(report.subjects.values_list("ref", flat=True))
+    by_key = {(r["subject"], r["route"]): r for r in suggested}
+    final: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for choice in choices:
+        if choice.subject not in refs:
+            raise DomainError(f"通報對象 {choice.subject} 不在此通報中", field="routes")
+        if choice.route not in rules.codes.routes:
+            raise DomainError(f"未知的服務路徑 {choice.route}", field="routes")
+        if choice.priority not in (None, 1, 2):
+            raise DomainError("優先等級只能是 1、2 或空白", field="routes")
+        key = (choice.subject, choice.route)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept = by_key.get(key)
+        if kept is not None and kept["priority"] == choice.priority:
+            final.append(kept)
+            continue
+        route = manual_route(
+            rules,
+            route=choice.route,
+            subject=choice.subject,
+            priority=choice.priority,
+            received_at=report.received_at,
+            reason=f"篩派人員修改：{reason}",
+        )
+        final.append(route.to_json())
+    missing = refs - {r["subject"] for r in final}
+    if missing:
+        raise DomainError(
+            f"每位通報對象至少要有一個服務路徑（不開案也是一種）：{'、'.join(sorted(missing))}",
+            field="routes",
+        )
+    changed = {(r["subject"], r["route"], r["priority"]) for r in final} != {
+        (r["subject"], r["route"], r["priority"]) for r in suggested
+    }
+    if changed and not reason.strip():
+        raise DomainError("修改建議的篩派結果必須填寫理由", field="reason")
+    return final, changed
+
+
+class AlreadyScreened(DomainError):
+    def __init__(self, screening: Screening) -> None:
+        who = screening.decided_by.get_username() if screening.decided_by else "匯入"
+        super().__init__(
+            f"此通報已由 {who} 於 {timezone.localtime(screening.decided_at):%Y-%m-%d %H:%M} 篩派",
+            field="report",
+        )
+        self.screening = screening
+
+
+@transaction.atomic
+def screen_report(
+    report: Report,
+    *,
+    by: Any,
+    routes: list[RouteChoice] | None = None,
+    reason: str = "",
+    at: datetime.datetime | None = None,
+) -> Screening:
+    """Confirm the suggested decision (`routes=None`) or override it with a reason, then dispatch.
+
+    The report row is locked first, so of two screeners confirming at once one wins and the other gets
+    `AlreadyScreened`, naming who decided; nothing is doubled.
+    """
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    earlier = Screening.objects.filter(report=locked).select_related("decided_by").first()
+    if earlier is not None:
+        raise AlreadyScreened(earlier)
+    at = at or timezone.now()
+    final, changed = _final_routes(locked, routes, reason)
+    screening = Screening.objects.create(
+        report=locked, routes=final, overridden=changed, reason=reason.strip(), decided_at=at, decided_by=by
+    )
+    Clock.objects.filter(report=locked, case__isnull=True, met_at__isnull=True).update(met_at=at, met_by=by)
+    subjects = {s.ref: s for s in locked.subjects.select_related("person", "town__county")}
+    for route in final:
+        dispatch_route(screening, subjects[route["subject"]], route, at=at)
+    return screening
+
+
+def dispatch_route(
+    screening: Screening, subject: ReportSubject, route: dict[str, Any], *, at: datetime.datetime
+) -> Dispatch:
+    """One route of one subject: a transfer, no case, a re-report of an open case, or a new case."""
+    rules = current_rule_set()
+    report, code = screening.report, route["route"]
+    record = {
+        "screening": screening,
+        "subject": subject,
+        "route": code,
+        "created_at": at,
+        "reason": route.get("reason", ""),
+    }
+    if code == "XFER":
+        county = subject.town.county if subject.town else None
+        return Dispatch.objects.create(outcome=DispatchOutcome.TRANSFER, to_county=county, **record)
+    if code == rules.no_case.route:
+        return Dispatch.objects.create(outcome=DispatchOutcome.NONE, **record)
+    open_case = Case.objects.open().filter(person=subject.person, route=code, area_id=report.area_id).first()
+    if open_case is not None:
+        cases.attach_report(open_case, report, at=at)
+        return Dispatch.objects.create(
+            outcome=DispatchOutcome.RE_REPORT, case=open_case, unit=open_case.unit, **record
+        )
+    service = RouteService.objects.filter(route=code).first()
+    unit = _serving_unit(service, report.area_id, subject) if service else None
+    if service is None or unit is None:
+        record["reason"] = f"本縣市沒有承辦「{rules.codes.routes.get(code, code)}」的單位，請人工聯繫"
+        return Dispatch.objects.create(outcome=DispatchOutcome.NO_UNIT, **record)
+    clocks = [
+        cases.ClockSpec(
+            c["name"],
+            rules.clocks[c["name"]].label if c["name"] in rules.clocks else c["name"],
+            datetime.datetime.fromisoformat(c["due"]),
+        )
+        for c in route.get("clocks", [])
+        if c["name"] != rules.screening_clock
+    ]
+    case = cases.open_case(
+        route=code,
+        person=subject.person,
+        unit=unit,
+        report=report,
+        roles=service.roles,
+        priority=route.get("priority"),
+        grade=route.get("grade") or "",
+        classification=route.get("classification") or "",
+        lists=route.get("lists") or [],
+        clocks=clocks,
+        at=at,
+    )
+    outcome = DispatchOutcome.ASSIGNED if case.lead_id else DispatchOutcome.QUEUED
+    return Dispatch.objects.create(outcome=outcome, case=case, unit=unit, **record)
+
+
+def _serving_unit(service: RouteService, area: str, subject: ReportSubject) -> Unit | None:
+    units = Unit.objects.filter(county_id=area, kind=service.unit_kind, active=True)
+    if service.by_town:
+        if subject.town is None:
+            return None
+        units = units.covering(subject.town)
+    return units.order_by("pk").first()
+
+
+# --- legacy history --------------------------------------------------------------------------------
+
+LEGACY_REASON = "歷史資料匯入"
+
+
+@transaction.atomic
+def record_legacy_screening(
+    report: Report,
+    *,
+    routes: dict[str, list[str]],
+    screened_at: datetime.datetime,
+    by: Any = None,
+) -> Screening:
+    """Record a screening decided in an earlier system, as history: nothing is dispatched to anyone.
+
+    `routes` maps subject refs to route codes. The report's screening clock is met at `screened_at`.
+    """
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    earlier = Screening.objects.filter(report=locked).select_related("decided_by").first()
+    if earlier is not None:
+        raise AlreadyScreened(earlier)
+    if timezone.is_naive(screened_at):
+        raise DomainError("篩派時間需含時區", field="screened_at")
+    if screened_at < locked.received_at:
+        raise DomainError("篩派時間早於受理時間", field="screened_at")
+    if screened_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise DomainError("篩派時間在未來", field="screened_at")
+    known = current_rule_set().codes.routes
+    subjects = {s.ref: s for s in locked.subjects.order_by("pk")}
+    final: list[dict[str, Any]] = []
+    for ref, codes in routes.items():
+        if ref not in subjects:
+            raise DomainError(f"通報對象 {ref} 不在此通報中", field="route")
+        for code in dict.fromkeys(codes):
+            if code not in known:
+                raise DomainError(f"未知的服務路徑 {code}", field="route")
+            final.append(
+                {
+                    "route": code,
+                    "subject": ref,
+                    "priority": None,
+                    "clocks": [],
+                    "grade": None,
+                    "classification": None,
+                    "lists": [],
+                    "attach_to_open_case": False,
+                    "reason": LEGACY_REASON,
+                    "rules": [],
+                }
+            )
+    missing = set(subjects) - {r["subject"] for r in final}
+    if missing:
+        raise DomainError(
+            f"每位通報對象至少要有一個服務路徑（不開案也是一種）：{'、'.join(sorted(missing))}", field="route"
+        )
+    suggested = {(r["subject"], r["route"]) for r in locked.suggestion.get("routes", [])}
+    screening = Screening.objects.create(
+        report=locked,
+        routes=final,
+        overridden={(r["subject"], r["route"]) for r in final} != suggested,
+        reason=LEGACY_REASON,
+        decided_at=screened_at,
+        decided_by=by,
+        legacy=True,
+    )
+    Clock.objects.filter(report=locked, case__isnull=True, met_at__isnull=True).update(
+        met_at=screened_at, met_by=by
+    )
+    for route in final:
+        Dispatch.objects.create(
+            screening=screening,
+            subject=subjects[route["subject"]],
+            route=route["route"],
+            outcome=DispatchOutcome.RECORDED,
+            reason=LEGACY_REASON,
+            created_at=screened_at,
+        )
+    return screening

@@ -88,6 +88,13 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         return self.filter(towns__code=code)
 
 
+class DispatchMode(models.TextChoices):
+    """Seed 001's 「快速派案 vs 精準派案」: assign at once, or let the supervisor confirm each case."""
+
+    AUTO = "auto", "快速派案（自動分派）"
+    CONFIRM = "confirm", "精準派案（督導確認）"
+
+
 class Unit(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name="機關")
     name = models.CharField("名稱", max_length=80)
@@ -99,6 +106,9 @@ class Unit(models.Model):
     address = models.CharField("地址", max_length=120, blank=True)
     phone = models.CharField("電話", max_length=30, blank=True)
     active = models.BooleanField("使用中", default=True)
+    dispatch_mode = models.CharField(
+        "派案方式", max_length=10, choices=DispatchMode.choices, default=DispatchMode.AUTO
+    )
 
     objects = UnitQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from safetynet.core.errors import DomainError
 from safetynet.geo.models import County, Town
-from safetynet.org.models import Agency, AgencyKind, LeaveKind, LeavePeriod, Role, Staff, Unit
+from safetynet.org.models import Agency, AgencyKind, DispatchMode, LeaveKind, LeavePeriod, Role, Staff, Unit
 
 if TYPE_CHECKING:  # workforce builds on org: a runtime import would be circular
     from safetynet.workforce.models import Position
@@ -123,3 +123,13 @@ def record_leave(
     if staff.leaves.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
         raise DomainError("與既有的請假期間重疊", field="starts_on")
     return LeavePeriod.objects.create(staff=staff, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note)
+
+
+@transaction.atomic
+def set_dispatch_mode(unit: Unit, mode: str) -> Unit:
+    """Fast (auto-assign) or precise (the supervisor confirms each dispatch) — seed 001's choice."""
+    if mode not in DispatchMode.values:
+        raise DomainError(f"未知的派案方式 {mode!r}", field="dispatch_mode")
+    unit.dispatch_mode = mode
+    unit.save(update_fields=["dispatch_mode"])
+    return unit

@@ -8,7 +8,7 @@ default rule set v1 (DOMAIN §4 rules 1-9, §5 clocks).
 
 from __future__ import annotations
 
-from safetynet.domain.triage.engine import Clock, Decision, RouteDecision, decide
+from safetynet.domain.triage.engine import Clock, Decision, RouteDecision, decide, manual_route
 from safetynet.domain.triage.facts import ROLES, FactsError, RegistryFacts, Report, Subject
 from safetynet.domain.triage.ruleset import (
     ClockDef,
@@ -43,4 +43,5 @@ __all__ = [
     "Subject",
     "decide",
     "default_rule_set",
+    "manual_route",
 ]

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from safetynet.domain.triage.facts import Report, Subject
 from safetynet.domain.triage.ruleset import ClockDef, Condition, Rule, RuleSet
 
-__all__ = ["Clock", "Decision", "RouteDecision", "decide"]
+__all__ = ["Clock", "Decision", "RouteDecision", "decide", "manual_route"]
 
 _UTC = datetime.UTC
 _REASON_SEPARATOR = "；"
@@ -176,6 +176,45 @@ def decide(report: Report, rules: RuleSet) -> Decision:
         fired=tuple(fired),
         reasons=tuple(fired.values()),
         screening_due=_due(rules, rules.screening_clock, received, zone),
+    )
+
+
+def manual_route(
+    rules: RuleSet,
+    *,
+    route: str,
+    subject: str,
+    priority: int | None,
+    received_at: datetime.datetime,
+    reason: str,
+) -> RouteDecision:
+    """A route a screener chose against the suggestion. Its clocks are those of the first rule that routes
+    there with the same priority, so an added 第1級 FPC route runs the 24-hour visit clock all the same."""
+    zone = rules.zone
+    received = received_at.astimezone(zone)
+    clocks: list[str] = []
+    if route != rules.no_case.route:
+        clocks.append(rules.screening_clock)
+        template = next(
+            (
+                r
+                for r in rules.rules
+                if r.then.route == route and r.then.priority == priority and r.then.clocks
+            ),
+            None,
+        )
+        if template is not None:
+            _extend(clocks, template.then.clocks)
+    return RouteDecision(
+        route=route,
+        subject=subject,
+        priority=priority,
+        grade=None,
+        classification=None,
+        clocks=tuple(Clock(name, _due(rules, name, received, zone)) for name in clocks),
+        attach_to_open_case=False,
+        reason=reason,
+        rules=(),
     )
 
 

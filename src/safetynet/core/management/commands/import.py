@@ -9,12 +9,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safetynet.core.imports import Importer, ImportFailed, run_import
+from safetynet.intake.imports import reports_importer
 from safetynet.org.imports import staff_importer
 from safetynet.people.imports import persons_importer, registry_importer
 
 KINDS: dict[str, Callable[[str], Importer]] = {
     "persons": lambda source: persons_importer(),
     "registry": registry_importer,
+    "reports": lambda source: reports_importer(),
     "staff": lambda source: staff_importer(),
 }
 

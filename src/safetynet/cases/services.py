@@ -1,0 +1,234 @@
+"""Every write of the cases app: one atomic function per business action."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from safetynet.cases.models import OPEN_STATUSES, Case, CaseReport, CaseStatus, Clock, CoCase
+from safetynet.core.errors import DomainError
+from safetynet.core.services import notify
+from safetynet.domain.casestatus import IllegalTransition, check_transition
+from safetynet.domain.dispatch import Candidate, choose_worker
+from safetynet.org.models import AccessKind, DispatchMode, Staff, Unit
+
+DEFAULT_CASELOAD = 25  # for roles without a standard, when ranking load
+
+
+@dataclass(frozen=True)
+class ClockSpec:
+    name: str
+    label: str
+    due: datetime.datetime
+
+
+def candidates(unit: Unit, roles: Iterable[str], day: datetime.date) -> list[tuple[Staff, Candidate]]:
+    """The unit's workers who may take the route's cases on `day`, with their open caseload."""
+    staff = Staff.objects.filter(unit=unit, role__kind=AccessKind.CASEWORKER).active_on(day)
+    wanted = list(roles)
+    if wanted:
+        staff = staff.filter(role__code__in=wanted)
+    away = set(Staff.objects.filter(unit=unit).on_leave(day).values_list("pk", flat=True))
+    rows = staff.select_related("role", "user").annotate(
+        open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES))
+    )
+    return [
+        (s, Candidate(s.pk, s.open_cases, s.role.caseload_standard, on_leave=s.pk in away))  # type: ignore[attr-defined]
+        for s in rows.order_by("pk")
+    ]
+
+
+def supervisors_of(unit: Unit, worker: Staff | None = None) -> list[Any]:
+    """Accounts to alert about a unit's cases: the worker's supervisor and the unit's supervisors."""
+    day = timezone.localdate()
+    rows = Staff.objects.filter(unit=unit, role__kind=AccessKind.SUPERVISOR, user__isnull=False).active_on(
+        day
+    )
+    users = [s.user for s in rows.select_related("user")]
+    if worker is not None and worker.supervisor is not None and worker.supervisor.user is not None:
+        users.append(worker.supervisor.user)
+    return users
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk])
+
+
+def _assign(case: Case, worker: Staff, at: datetime.datetime) -> None:
+    case.lead = worker
+    case.assigned_at = at
+    case.status = check_transition(case.status, CaseStatus.ASSESSING)
+    case.save(update_fields=["lead", "assigned_at", "status"])
+    notify(
+        [worker.user],
+        kind="dispatch",
+        message=f"新派案：{case.person.name}（{case.route}）",
+        url=case_url(case),
+    )
+
+
+@transaction.atomic
+def open_case(
+    *,
+    route: str,
+    person: Any,
+    unit: Unit,
+    report: Any,
+    roles: Iterable[str],
+    priority: int | None = None,
+    grade: str = "",
+    classification: str = "",
+    lists: Iterable[str] = (),
+    clocks: Iterable[ClockSpec] = (),
+    at: datetime.datetime | None = None,
+) -> Case:
+    """Open a case for a dispatched route and pick its worker (DOMAIN §4.10).
+
+    In a unit that dispatches fast, the worker with the lowest load ratio gets the case at once; in a unit
+    whose supervisor confirms, or when every worker is full or away, it waits in the supervisor's queue
+    (待分派) with the suggested worker, and the supervisors are alerted.
+    """
+    at = at or timezone.now()
+    case = Case.objects.create(
+        route=route,
+        person=person,
+        area_id=report.area_id,
+        unit=unit,
+        priority=priority,
+        grade=grade or "",
+        classification=classification or "",
+        lists=list(lists),
+        opened_at=at,
+    )
+    CaseReport.objects.create(case=case, report=report, attached_at=at)
+    Clock.objects.bulk_create(
+        Clock(name=c.name, label=c.label, case=case, unit=unit, starts_at=at, due_at=c.due) for c in clocks
+    )
+    pool = candidates(unit, roles, timezone.localdate(at))
+    chosen = choose_worker((c for _, c in pool), default_standard=DEFAULT_CASELOAD)
+    worker = next((s for s, c in pool if chosen is not None and c.id == chosen.id), None)
+    if worker is not None and unit.dispatch_mode == DispatchMode.AUTO:
+        _assign(case, worker, at)
+    else:
+        case.suggested_lead = worker
+        case.save(update_fields=["suggested_lead"])
+        why = "單位設定為督導確認派案" if worker is not None else "全部人員請假或案量已達標準，請督導分派"
+        notify(
+            supervisors_of(unit),
+            kind="queue" if worker is not None else "overload",
+            message=f"待分派：{person.name}（{route}）— {why}",
+            url=reverse("cases:queue"),
+        )
+    _join_cocase(case)
+    return case
+
+
+def _join_cocase(case: Case) -> None:
+    """Two routes on one person make a co-case (共案); the earliest open case leads it."""
+    others = list(
+        Case.objects.open().filter(person=case.person).exclude(pk=case.pk).order_by("opened_at", "pk")
+    )
+    if not others or all(o.route == case.route for o in others):
+        return
+    cocase = next((o.cocase for o in others if o.cocase is not None), None)
+    if cocase is None:
+        cocase = CoCase.objects.create(person=case.person, lead=others[0])
+    members = [case, *others]
+    Case.objects.filter(pk__in=[m.pk for m in members]).update(cocase=cocase)
+    case.cocase = cocase
+    leads = [m.lead.user for m in members if m.lead is not None and m.lead.user is not None]
+    notify(leads, kind="cocase", message=f"共案：{case.person.name} 由多個單位共同服務", url=case_url(case))
+
+
+@transaction.atomic
+def attach_report(case: Case, report: Any, *, at: datetime.datetime | None = None) -> CaseReport:
+    """A re-report (續報) of an open case: no new case; the lead worker is told."""
+    at = at or timezone.now()
+    link, created = CaseReport.objects.get_or_create(
+        case=case, report=report, defaults={"re_report": True, "attached_at": at}
+    )
+    if created and case.lead is not None:
+        notify([case.lead.user], kind="re_report", message=f"續報：{case.person.name}", url=case_url(case))
+    return link
+
+
+@transaction.atomic
+def assign_case(case: Case, worker: Staff, *, by: Any) -> Case:
+    """The supervisor assigns a waiting case (待分派) to a worker of the case's unit."""
+    locked = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    if locked.status != CaseStatus.PENDING:
+        raise DomainError("此案已分派", field="worker")
+    if worker.unit_id != locked.unit_id or worker.role.kind != AccessKind.CASEWORKER:
+        raise DomainError("只能分派給本單位的個案工作者", field="worker")
+    if not worker.is_active(timezone.localdate()):
+        raise DomainError("此人員已離職", field="worker")
+    _assign(locked, worker, timezone.now())
+    return locked
+
+
+@transaction.atomic
+def change_status(case: Case, status: str, *, by: Any) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    try:
+        locked.status = check_transition(locked.status, status)
+    except IllegalTransition as exc:
+        raise DomainError(
+            f"個案狀態不能由「{CaseStatus(exc.current.value).label}」改為「{CaseStatus(exc.wanted.value).label}」",
+            field="status",
+        ) from exc
+    locked.closed_at = timezone.now() if status == CaseStatus.CLOSED else None
+    locked.save(update_fields=["status", "closed_at"])
+    return locked
+
+
+@transaction.atomic
+def meet_clock(clock: Clock, *, at: datetime.datetime, by: Any) -> Clock:
+    """Record when what the clock asked for was done (a first visit, an assessment report)."""
+    locked = Clock.objects.select_for_update().get(pk=clock.pk)
+    if locked.met_at is not None:
+        raise DomainError("此時限已完成", field="met_at")
+    if at > timezone.now() + datetime.timedelta(minutes=5):
+        raise DomainError("完成時間不能在未來", field="met_at")
+    if at < locked.starts_at:
+        raise DomainError("完成時間早於起算時間", field="met_at")
+    locked.met_at, locked.met_by = at, by
+    locked.save(update_fields=["met_at", "met_by"])
+    return locked
+
+
+@transaction.atomic
+def mark_overdue(now: datetime.datetime | None = None) -> int:
+    """Mark clocks that passed their due time unmet, and tell the worker and the supervisors, once."""
+    now = now or timezone.now()
+    late = list(
+        Clock.objects.select_for_update()
+        .filter(met_at__isnull=True, overdue_at__isnull=True, due_at__lt=now)
+        .select_related("case__lead__user", "case__lead__supervisor__user", "case__person", "unit", "report")
+    )
+    for clock in late:
+        clock.overdue_at = now
+        case = clock.case
+        if case is not None:
+            users = [case.lead.user if case.lead else None, *supervisors_of(case.unit, case.lead)]
+            message, url = f"逾期：{clock.label}（{case.person.name}）", case_url(case)
+        elif clock.unit is not None:
+            users = [
+                s.user
+                for s in Staff.objects.filter(unit=clock.unit, user__isnull=False).select_related("user")
+            ]
+            message, url = (
+                f"逾期：{clock.label}（通報 {clock.report_id}）",
+                reverse("intake:report", args=[clock.report_id]),
+            )
+        else:
+            continue
+        notify(users, kind="overdue", message=message, url=url)
+    Clock.objects.bulk_update(late, ["overdue_at"])
+    return len(late)

@@ -1,0 +1,41 @@
+"""Choosing the worker inside a unit (DOMAIN §4.10): pure, so the rule is tested apart from the database.
+
+The unit was chosen by the route and, for routes served by town, by the subject's town of residence.
+Inside it: workers not on leave, with the lowest load ratio (open cases ÷ the caseload standard of their
+role). A worker at or above the standard is full; when everyone is full (or away) nobody is chosen and
+the case waits in the supervisor's queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["Candidate", "choose_worker", "load_ratio"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    open_cases: int
+    standard: int | None  # the role's caseload standard; None: the role has none
+    on_leave: bool = False
+
+    @property
+    def full(self) -> bool:
+        return self.standard is not None and self.open_cases >= self.standard
+
+
+def load_ratio(open_cases: int, standard: int | None, default_standard: int) -> float:
+    """Open cases against the standard; a role without one is measured against `default_standard`."""
+    return open_cases / (standard or default_standard)
+
+
+def choose_worker(candidates: Iterable[Candidate], *, default_standard: int = 25) -> Candidate | None:
+    """The available worker with the lowest load ratio (ties: fewer open cases, then the lower id)."""
+    available = [c for c in candidates if not c.on_leave and not c.full]
+    if not available:
+        return None
+    return min(
+        available, key=lambda c: (load_ratio(c.open_cases, c.standard, default_standard), c.open_cases, c.id)
+    )

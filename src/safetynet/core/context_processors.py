@@ -15,6 +15,7 @@ AREAS: list[tuple[Any, str | None, tuple[str, ...]]] = [
     (_("Reports & screening"), "intake:queue", ("screener",)),
     (_("Dispatch queue"), "cases:queue", ("supervisor",)),
     (_("Clocks"), "cases:clocks", ("screener", "caseworker", "supervisor")),
+    (_("Screening rules"), "intake:rules", ("manager", "admin")),
     (_("Cases"), None, ("caseworker", "supervisor")),
     (_("Persons & households"), "people:list", PERSON_KINDS),
     (_("Referrals"), None, ("caseworker", "supervisor", "partner")),

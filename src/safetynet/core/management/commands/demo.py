@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -37,5 +39,11 @@ class Command(BaseCommand):
             self.stdout.write("loading the demo county (嘉義縣, 嘉義市) …")
             call_command("seed_demo", stdout=self.stdout)
         if not options["no_serve"]:
+            # The job worker (clocks turning overdue, notifications) runs beside the web server.
+            jobs = subprocess.Popen([sys.executable, "-m", "safetynet.cli", "run_huey"])  # noqa: S603
             self.stdout.write(f"Serving on http://127.0.0.1:{options['port']}/ (Ctrl-C to stop)")
-            call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
+            try:
+                call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
+            finally:
+                jobs.terminate()
+                jobs.wait(timeout=10)

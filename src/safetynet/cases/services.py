@@ -160,21 +160,22 @@ def attach_report(case: Case, report: Any, *, at: datetime.datetime | None = Non
 
 
 @transaction.atomic
-def assign_case(case: Case, worker: Staff, *, by: Any) -> Case:
-    """The supervisor assigns a waiting case (待分派) to a worker of the case's unit."""
+def assign_case(case: Case, worker: Staff, *, by: Any, at: datetime.datetime | None = None) -> Case:
+    """The supervisor assigns a waiting case (待分派) to a worker of the case's unit (at `at`, default now)."""
+    at = at or timezone.now()
     locked = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
     if locked.status != CaseStatus.PENDING:
         raise DomainError("此案已分派", field="worker")
     if worker.unit_id != locked.unit_id or worker.role.kind != AccessKind.CASEWORKER:
         raise DomainError("只能分派給本單位的個案工作者", field="worker")
-    if not worker.is_active(timezone.localdate()):
+    if not worker.is_active(timezone.localdate(at)):
         raise DomainError("此人員已離職", field="worker")
-    _assign(locked, worker, timezone.now())
+    _assign(locked, worker, at)
     return locked
 
 
 @transaction.atomic
-def change_status(case: Case, status: str, *, by: Any) -> Case:
+def change_status(case: Case, status: str, *, by: Any, at: datetime.datetime | None = None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     try:
         locked.status = check_transition(locked.status, status)
@@ -183,7 +184,7 @@ def change_status(case: Case, status: str, *, by: Any) -> Case:
             f"個案狀態不能由「{CaseStatus(exc.current.value).label}」改為「{CaseStatus(exc.wanted.value).label}」",
             field="status",
         ) from exc
-    locked.closed_at = timezone.now() if status == CaseStatus.CLOSED else None
+    locked.closed_at = (at or timezone.now()) if status == CaseStatus.CLOSED else None
     locked.save(update_fields=["status", "closed_at"])
     return locked
 
@@ -208,7 +209,7 @@ def mark_overdue(now: datetime.datetime | None = None) -> int:
     """Mark clocks that passed their due time unmet, and tell the worker and the supervisors, once."""
     now = now or timezone.now()
     late = list(
-        Clock.objects.select_for_update()
+        Clock.objects.select_for_update(of=("self",))
         .filter(met_at__isnull=True, overdue_at__isnull=True, due_at__lt=now)
         .select_related("case__lead__user", "case__lead__supervisor__user", "case__person", "unit", "report")
     )

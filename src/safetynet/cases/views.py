@@ -26,6 +26,7 @@ from safetynet.core.errors import DomainError
 from safetynet.domain import rocdate
 from safetynet.domain.clocks import ClockState
 from safetynet.domain.dispatch import load_ratio
+from safetynet.intake.rules import current_rule_set
 from safetynet.org.models import AccessKind, Staff
 
 CLOCK_KINDS = (AccessKind.SCREENER, *CASE_KINDS)
@@ -64,6 +65,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cocases": cocases,
             "badge": STATE_BADGE,
             "labels": STATE_LABEL,
+            "routes": current_rule_set().codes.routes,
         },
     )
 

@@ -204,6 +204,7 @@ def _report_page(request: HttpRequest, report: Report, reason: str = "", status:
             "reason": reason,
             "source": rules.codes.sources.get(report.source, report.source),
             "types": rules.codes.types,
+            "flags": rules.codes.flags,
             "hours_left": (report.screening_due - timezone.now()).total_seconds() / 3600,
         },
         status=status,

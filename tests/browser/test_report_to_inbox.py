@@ -13,7 +13,6 @@ def test_a_report_goes_from_the_form_through_screening_to_the_workers_inbox(logi
     desk.goto(f"{server}/intake/queue/")
     desk.click("a[href='/intake/new/']")
     form = desk.locator("[data-testid=report-form]")
-    form.locator("#id_received_time").fill("08:30")
     form.locator("#id_source").select_option("113")
     form.locator("#id_narrative").fill("學校通報：學童多日未到校，家中經濟陷困")
     subject = desk.locator("[data-testid=subject-0]")

@@ -48,6 +48,16 @@ def filled(area: str, day: datetime.date, **filters: object) -> int:
 
 def empty_the_database() -> None:
     """Remove what the session's demo created (rolled back with the test's transaction)."""
+    from safetynet.cases.models import Case, CaseReport, Clock, CoCase
+    from safetynet.core.models import Notification
+    from safetynet.intake.models import Dispatch, IdempotencyKey, Report, ReportSubject, Screening
+    from safetynet.people.models import RegistryEntry
+
+    for model in (Notification, Dispatch, Screening, Clock, CaseReport):
+        model.objects.all().delete()
+    Case.objects.update(cocase=None)
+    for model in (CoCase, Case, IdempotencyKey, ReportSubject, Report, RegistryEntry):
+        model.objects.all().delete()
     LeavePeriod.objects.all().delete()
     Staff.objects.update(supervisor=None)
     Staff.objects.all().delete()

@@ -71,6 +71,7 @@ def _assign(case: Case, worker: Staff, at: datetime.datetime) -> None:
         kind="dispatch",
         message=f"新派案：{case.person.name}（{case.route}）",
         url=case_url(case),
+        at=at,
     )
 
 
@@ -125,6 +126,7 @@ def open_case(
             kind="queue" if worker is not None else "overload",
             message=f"待分派：{person.name}（{route}）— {why}",
             url=reverse("cases:queue"),
+            at=at,
         )
     _join_cocase(case)
     return case
@@ -144,7 +146,13 @@ def _join_cocase(case: Case) -> None:
     Case.objects.filter(pk__in=[m.pk for m in members]).update(cocase=cocase)
     case.cocase = cocase
     leads = [m.lead.user for m in members if m.lead is not None and m.lead.user is not None]
-    notify(leads, kind="cocase", message=f"共案：{case.person.name} 由多個單位共同服務", url=case_url(case))
+    notify(
+        leads,
+        kind="cocase",
+        message=f"共案：{case.person.name} 由多個單位共同服務",
+        url=case_url(case),
+        at=case.opened_at,
+    )
 
 
 @transaction.atomic
@@ -155,7 +163,9 @@ def attach_report(case: Case, report: Any, *, at: datetime.datetime | None = Non
         case=case, report=report, defaults={"re_report": True, "attached_at": at}
     )
     if created and case.lead is not None:
-        notify([case.lead.user], kind="re_report", message=f"續報：{case.person.name}", url=case_url(case))
+        notify(
+            [case.lead.user], kind="re_report", message=f"續報：{case.person.name}", url=case_url(case), at=at
+        )
     return link
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from safetynet.cases.models import Case, CaseStatus
+from safetynet.core import services
 from safetynet.core.access import (
     CASE_KINDS,
     cases_visible_to,
@@ -68,7 +69,7 @@ def inbox(user: Any, staff: Staff) -> dict[str, object]:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(user_id=request.user.pk or 0).unread().update(read_at=timezone.now())
+    services.mark_read(request.user)
     return redirect("home")
 
 

@@ -2,9 +2,10 @@
 
 Agencies and units (data/agencies_units.csv), the staffing plan (data/positions.csv) with staff hired
 along it (see `safetynet.demo.staffing`), the demo accounts, and invented persons in households spread
-over the towns of 嘉義縣 and 嘉義市 by population. Every write goes through the services. One
-`random.Random(seed)` drives every choice, so a seed always gives the same county; "today" is the last
-day of the last demo year unless given.
+over the towns of 嘉義縣 and 嘉義市 by population, then the plan years' reports, screened and dispatched
+(see `safetynet.demo.reports`). Every write goes through the services. One `random.Random(seed)`
+drives every choice, so a seed always gives the same county; "today" is the last day of the last demo
+year unless given.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from safetynet.cases.models import Case
 from safetynet.core.errors import DomainError
-from safetynet.demo import names
+from safetynet.demo import names, reports
 from safetynet.demo.households import IdMaker, PlannedHousehold, TownInfo, TownPlanner
 from safetynet.demo.staffing import (
     SUPERVISOR_ROLE,
@@ -36,6 +38,7 @@ from safetynet.demo.staffing import (
 )
 from safetynet.domain.rocdate import to_roc_year
 from safetynet.geo.models import County, Town, TownKind
+from safetynet.intake.models import Report
 from safetynet.org import services as org
 from safetynet.org.models import Agency, DispatchMode, LeaveKind, LeavePeriod, Role, Staff, Unit
 from safetynet.people import services as people
@@ -97,6 +100,8 @@ class Summary:
     households: int
     relations: int
     leaves: int
+    reports: int = 0
+    cases: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -109,6 +114,8 @@ class Summary:
             "households": self.households,
             "relations": self.relations,
             "leave periods": self.leaves,
+            "reports": self.reports,
+            "cases": self.cases,
         }
 
 
@@ -157,6 +164,7 @@ def seed(
     org.set_dispatch_mode(worker_unit, DispatchMode.CONFIRM)
     _record_leaves(rng, years, today, skip={s.pk for s in staff.values()}, unit=worker_unit)
     _create_people(rng, scale, today)
+    reports.simulate_reports(rng, years=years, scale=scale, today=today, id_letters=ID_LETTERS)
     return Summary(
         agencies=Agency.objects.count(),
         units=Unit.objects.count(),
@@ -167,6 +175,8 @@ def seed(
         households=Household.objects.count(),
         relations=Relation.objects.count(),
         leaves=LeavePeriod.objects.count(),
+        reports=Report.objects.count(),
+        cases=Case.objects.count(),
     )
 
 

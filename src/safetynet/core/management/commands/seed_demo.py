@@ -50,7 +50,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1, help="random seed: the same seed, the same county")
         parser.add_argument("--years", default="110-114", help="ROC plan years, e.g. 110-114")
-        parser.add_argument("--scale", default="1", help="persons: 1 is about one per 250 residents")
+        parser.add_argument(
+            "--scale",
+            default="1",
+            help="1: about one person per 250 residents and ~575 reports a year (6 is closer to the real volume)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         years = parse_years(options["years"])

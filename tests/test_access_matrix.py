@@ -141,6 +141,11 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
         lambda: {"pk": worker_unit_pk()},
         row(200, otherunit=404, screener=404, partner=403, reviewer=403),
     ),
+    "org:dispatch_mode": (
+        "post",
+        lambda: {"pk": worker_unit_pk()},
+        row(403, supervisor=302, manager=302, anonymous=302),
+    ),
     "org:leave_add": (
         "post",
         lambda: {"pk": worker_unit_pk()},

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from safetynet.domain import rocdate
-from safetynet.org.models import LeavePeriod, Staff
+from safetynet.org.models import DispatchMode, LeavePeriod, Staff, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,16 @@ def test_it_titles_the_unit_page_with_the_units_name(as_user) -> None:  # type: 
     html = as_user("supervisor").get(f"/org/units/{unit.pk}/").content.decode()
     assert f"<title>{unit.name} · 社安網</title>" in html
     assert html.count("登記請假</h2>") == 1
+
+
+def test_the_units_supervisor_switches_between_fast_and_precise_dispatch(as_user) -> None:  # type: ignore[no-untyped-def]
+    unit = Staff.objects.get(user__username="worker").unit
+    assert unit.dispatch_mode == DispatchMode.CONFIRM  # the demo's 精準派案 unit
+    url = f"/org/units/{unit.pk}/dispatch/"
+    assert as_user("supervisor").post(url, {"dispatch_mode": "auto"}).status_code == 302
+    assert Unit.objects.get(pk=unit.pk).dispatch_mode == DispatchMode.AUTO
+    as_user("supervisor").post(url, {"dispatch_mode": "sometimes"})  # unknown: refused, nothing changes
+    assert Unit.objects.get(pk=unit.pk).dispatch_mode == DispatchMode.AUTO
+    page = as_user("worker").get(f"/org/units/{unit.pk}/")
+    assert not page.context["may_set_dispatch"]
+    assert as_user("worker").post(url, {"dispatch_mode": "confirm"}).status_code == 403

@@ -34,7 +34,7 @@ class AgencyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "kind", "county", "agency", "active"]
+    list_display = ["name", "kind", "county", "agency", "dispatch_mode", "active"]
     list_filter = ["county", "kind", "active"]
     filter_horizontal = ["towns"]
     search_fields = ["name"]

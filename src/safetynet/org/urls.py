@@ -7,4 +7,5 @@ urlpatterns = [
     path("units/", views.unit_list, name="units"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("units/<int:pk>/leave/", views.leave_add, name="leave_add"),
+    path("units/<int:pk>/dispatch/", views.dispatch_mode, name="dispatch_mode"),
 ]

@@ -9,12 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safetynet.core.access import UNIT_KINDS, get_unit_for, kind_of, kinds_required, units_visible_to
+from safetynet.core.access import (
+    UNIT_KINDS,
+    get_unit_for,
+    kind_of,
+    kinds_required,
+    staff_of,
+    units_visible_to,
+)
 from safetynet.core.errors import DomainError
 from safetynet.core.forms import apply_domain_error
 from safetynet.org import services
 from safetynet.org.forms import LeaveForm
-from safetynet.org.models import AccessKind, LeavePeriod, Staff, Unit
+from safetynet.org.models import AccessKind, DispatchMode, LeavePeriod, Staff, Unit
 
 LEAVE_KINDS = (AccessKind.SUPERVISOR, AccessKind.MANAGER)
 
@@ -64,6 +71,8 @@ def _unit_page(request: HttpRequest, unit: Unit, form: LeaveForm | None) -> Http
             "today": today,
             "leave_form": form,
             "leaves": upcoming[:20],
+            "may_set_dispatch": _may_set_dispatch(request, unit),
+            "dispatch_modes": DispatchMode.choices,
         },
     )
 
@@ -91,3 +100,26 @@ def leave_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Leave recorded."))
             return redirect("org:unit", pk=unit.pk)
     return _unit_page(request, unit, form)
+
+
+def _may_set_dispatch(request: HttpRequest, unit: Unit) -> bool:
+    """The unit's own supervisors, and managers, choose fast or precise dispatch."""
+    staff = staff_of(request.user)
+    if staff is None or staff.role.kind not in LEAVE_KINDS:
+        return False
+    return staff.role.kind == AccessKind.MANAGER or staff.unit_id == unit.pk
+
+
+@kinds_required(*LEAVE_KINDS)
+@require_POST
+def dispatch_mode(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for(request.user, pk)
+    if not _may_set_dispatch(request, unit):
+        raise PermissionDenied
+    try:
+        services.set_dispatch_mode(unit, request.POST.get("dispatch_mode", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Dispatch set: %(mode)s") % {"mode": unit.get_dispatch_mode_display()})
+    return redirect("org:unit", pk=unit.pk)

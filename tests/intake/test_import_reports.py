@@ -126,6 +126,19 @@ def test_it_reads_xlsx_with_number_cells_and_code_labels(tmp_path: Path) -> None
     assert (subject.role, subject.types, subject.town_id) == ("victim", ["IPV"], "10010020")
 
 
+def test_it_reads_a_received_at_cell_formatted_as_date_and_time(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(COLUMNS[:10])
+    received = datetime.datetime(2024, 3, 7, 8, 15)  # Excel keeps no time zone: Asia/Taipei
+    book.active.append([4712, received, 10010, 113, "IPV", "victim", "吳小姐", "", "", 10010020])
+    book.save(tmp_path / "reports.xlsx")
+    import_reports(tmp_path / "reports.xlsx")
+    moment = timezone.localtime(Report.objects.get(external_id="4712").received_at)
+    assert (moment.date(), moment.hour, moment.minute) == (received.date(), 8, 15)
+
+
 FUTURE = (timezone.localtime() + datetime.timedelta(days=2)).isoformat()
 
 

@@ -119,8 +119,10 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
+    if isinstance(value, datetime.datetime):  # a date cell, or a date-and-time cell (received_at)
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

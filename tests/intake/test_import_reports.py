@@ -131,7 +131,7 @@ def test_it_reads_a_received_at_cell_formatted_as_date_and_time(tmp_path: Path) 
 
     book = Workbook()
     book.active.append(COLUMNS[:10])
-    received = datetime.datetime(2024, 3, 7, 8, 15)  # Excel keeps no time zone: Asia/Taipei
+    received = datetime.datetime(2024, 3, 7, 8, 15)  # noqa: DTZ001 - Excel cells have no zone: Asia/Taipei
     book.active.append([4712, received, 10010, 113, "IPV", "victim", "吳小姐", "", "", 10010020])
     book.save(tmp_path / "reports.xlsx")
     import_reports(tmp_path / "reports.xlsx")

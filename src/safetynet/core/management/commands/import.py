@@ -40,5 +40,7 @@ class Command(BaseCommand):
             if len(failure.problems) > 200:
                 self.stderr.write(f"… and {len(failure.problems) - 200} more")
             raise CommandError(f"nothing imported: {len(failure.problems)} problem(s)") from None
-        noun = "rows" if options["kind"] == "reports" else options["kind"]  # a report spans its subjects' rows
+        noun = (
+            "rows" if options["kind"] == "reports" else options["kind"]
+        )  # a report spans its subjects' rows
         self.stdout.write(f"imported {count} {noun} from {path.name}")

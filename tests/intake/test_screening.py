@@ -147,3 +147,32 @@ def test_a_route_no_unit_of_the_county_serves_is_recorded_for_follow_up() -> Non
     r = report({"role": "child", "types": ["DO"], "town": MINXIONG})
     dispatch = screen_report(r, by=user("screener")).dispatches.get()
     assert dispatch.outcome == DispatchOutcome.NO_UNIT and "教育" in dispatch.reason
+
+
+def test_a_person_registered_by_a_concurrent_report_is_used_not_duplicated(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from safetynet.intake import services
+    from safetynet.people.models import Person
+    from safetynet.people.services import PersonData, register_person
+
+    def racing(data: PersonData) -> Person:
+        register_person(PersonData("先到", "M", national_id=data.national_id))  # the other report won
+        return register_person(data)
+
+    monkeypatch.setattr(services, "register_person", racing)
+    r = report(vf(national_id="C123456781"))
+    subject = r.subjects.get()
+    assert (subject.person.name, subject.matched_by) == ("先到", "national_id")
+    assert Person.objects.with_national_id("C123456781").count() == 1
+
+
+def test_the_database_refuses_two_persons_with_one_national_id() -> None:
+    from django.db import IntegrityError, transaction
+
+    from safetynet.people.models import Person, national_id_index
+
+    index = national_id_index("C123456781")
+    Person.objects.create(name="甲", sex="M", national_id_index=index)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(name="乙", sex="M", national_id_index=index)
+    Person.objects.create(name="無證號", sex="M")  # persons without an ID are not constrained
+    Person.objects.create(name="無證號", sex="M")

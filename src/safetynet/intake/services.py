@@ -77,15 +77,22 @@ def _person_for(raw: dict[str, Any], town: Town | None, chosen: Person | None) -
         if found is not None:
             return found, "national_id"
     birth = raw.get("birth_date")
-    person = register_person(
-        PersonData(
-            name=str(raw.get("name") or "").strip() or UNKNOWN_NAME,
-            sex=(nationalid.sex_of(national_id) if national_id else None) or "X",
-            birth_date=datetime.date.fromisoformat(birth) if birth else None,
-            national_id=national_id,
-            town=town,
+    try:
+        person = register_person(
+            PersonData(
+                name=str(raw.get("name") or "").strip() or UNKNOWN_NAME,
+                sex=(nationalid.sex_of(national_id) if national_id else None) or "X",
+                birth_date=datetime.date.fromisoformat(birth) if birth else None,
+                national_id=national_id,
+                town=town,
+            )
         )
-    )
+    except DomainError as error:
+        # Another report registered this person a moment ago (committed since our lookup): use theirs.
+        raced = Person.objects.with_national_id(national_id).first() if national_id else None
+        if error.field != "national_id" or raced is None:
+            raise
+        return raced, "national_id"
     return person, "new"
 
 

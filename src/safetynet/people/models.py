@@ -61,6 +61,14 @@ class Person(models.Model):
         verbose_name_plural = "個人"
         ordering = ["id"]
         indexes = [models.Index(fields=["name", "birth_date"])]
+        constraints = [
+            # One person per national ID, also when two reports about a new person arrive at once.
+            models.UniqueConstraint(
+                fields=["national_id_index"],
+                condition=~models.Q(national_id_index=""),
+                name="person_national_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

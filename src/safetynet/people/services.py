@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from safetynet.core.errors import DomainError
 from safetynet.domain import nationalid
@@ -22,6 +22,8 @@ from safetynet.people.models import (
     Sex,
     national_id_index,
 )
+
+DUPLICATE_ID = "已有相同身分證統一編號的個人資料"
 
 
 @dataclass
@@ -51,7 +53,7 @@ def _clean(data: PersonData, *, existing: Person | None = None) -> tuple[str, st
     if existing is not None:
         clash = clash.exclude(pk=existing.pk)
     if clash.exists():
-        raise DomainError("已有相同身分證統一編號的個人資料", field="national_id")
+        raise DomainError(DUPLICATE_ID, field="national_id")
     return normalized, index
 
 
@@ -67,16 +69,20 @@ def valid_national_id(text: str) -> str:
 @transaction.atomic
 def register_person(data: PersonData) -> Person:
     normalized, index = _clean(data)
-    person = Person.objects.create(
-        name=data.name.strip(),
-        sex=data.sex,
-        birth_date=data.birth_date,
-        national_id=normalized,
-        national_id_index=index,
-        phones=",".join(p.strip() for p in data.phones if p.strip()),
-        town=data.town,
-        address=data.address.strip(),
-    )
+    try:
+        with transaction.atomic():  # a concurrent registration of the same ID fails here, not later
+            person = Person.objects.create(
+                name=data.name.strip(),
+                sex=data.sex,
+                birth_date=data.birth_date,
+                national_id=normalized,
+                national_id_index=index,
+                phones=",".join(p.strip() for p in data.phones if p.strip()),
+                town=data.town,
+                address=data.address.strip(),
+            )
+    except IntegrityError as exc:
+        raise DomainError(DUPLICATE_ID, field="national_id") from exc
     if index:
         RegistryEntry.objects.filter(national_id_index=index, person__isnull=True).update(person=person)
     return person
@@ -93,7 +99,11 @@ def update_person(person: Person, data: PersonData) -> Person:
     person.phones = ",".join(p.strip() for p in data.phones if p.strip())
     person.town = data.town
     person.address = data.address.strip()
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise DomainError(DUPLICATE_ID, field="national_id") from exc
     return person
 
 

@@ -45,16 +45,13 @@ def candidates(unit: Unit, roles: Iterable[str], day: datetime.date) -> list[tup
     ]
 
 
-def supervisors_of(unit: Unit, worker: Staff | None = None) -> list[Any]:
-    """Accounts to alert about a unit's cases: the worker's supervisor and the unit's supervisors."""
+def supervisors_of(unit: Unit) -> list[Any]:
+    """Accounts to alert about a unit's cases: the supervisors working in the unit today."""
     day = timezone.localdate()
     rows = Staff.objects.filter(unit=unit, role__kind=AccessKind.SUPERVISOR, user__isnull=False).active_on(
         day
     )
-    users = [s.user for s in rows.select_related("user")]
-    if worker is not None and worker.supervisor is not None and worker.supervisor.user is not None:
-        users.append(worker.supervisor.user)
-    return users
+    return [s.user for s in rows.select_related("user")]
 
 
 def case_url(case: Case) -> str:
@@ -221,19 +218,28 @@ def mark_overdue(now: datetime.datetime | None = None) -> int:
     late = list(
         Clock.objects.select_for_update(of=("self",))
         .filter(met_at__isnull=True, overdue_at__isnull=True, due_at__lt=now)
-        .select_related("case__lead__user", "case__lead__supervisor__user", "case__person", "unit", "report")
+        .select_related("case__lead__user", "case__lead__supervisor__user", "case__person", "case__unit")
     )
+    supervisors: dict[int, list[Any]] = {}  # per unit, read once
+    desks: dict[int, list[Any]] = {}
     for clock in late:
         clock.overdue_at = now
         case = clock.case
         if case is not None:
-            users = [case.lead.user if case.lead else None, *supervisors_of(case.unit, case.lead)]
-            message, url = f"逾期：{clock.label}（{case.person.name}）", case_url(case)
-        elif clock.unit is not None:
+            if case.unit_id not in supervisors:
+                supervisors[case.unit_id] = supervisors_of(case.unit)
+            lead = case.lead
             users = [
-                s.user
-                for s in Staff.objects.filter(unit=clock.unit, user__isnull=False).select_related("user")
+                lead.user if lead else None,
+                lead.supervisor.user if lead and lead.supervisor else None,
+                *supervisors[case.unit_id],
             ]
+            message, url = f"逾期：{clock.label}（{case.person.name}）", case_url(case)
+        elif clock.unit_id is not None:
+            if clock.unit_id not in desks:
+                staff = Staff.objects.filter(unit_id=clock.unit_id, user__isnull=False).select_related("user")
+                desks[clock.unit_id] = [s.user for s in staff]
+            users = desks[clock.unit_id]
             message, url = (
                 f"逾期：{clock.label}（通報 {clock.report_id}）",
                 reverse("intake:report", args=[clock.report_id]),

@@ -186,13 +186,12 @@ class RouteChoice:
 
 
 def _final_routes(
-    report: Report, choices: list[RouteChoice] | None, reason: str
+    report: Report, choices: list[RouteChoice] | None, reason: str, rules: RuleSet
 ) -> tuple[list[dict[str, Any]], bool]:
     """The routes to dispatch, in the suggestion's JSON shape; and whether they differ from it."""
     suggested: list[dict[str, Any]] = report.suggestion.get("routes", [])
     if choices is None:
         return suggested, False
-    rules = current_rule_set()
     refs = set(report.subjects.values_list("ref", flat=True))
     by_key = {(r["subject"], r["route"]): r for r in suggested}
     final: list[dict[str, Any]] = []
@@ -264,22 +263,27 @@ def screen_report(
     if earlier is not None:
         raise AlreadyScreened(earlier)
     at = at or timezone.now()
-    final, changed = _final_routes(locked, routes, reason)
+    rules = current_rule_set()
+    final, changed = _final_routes(locked, routes, reason, rules)
     screening = Screening.objects.create(
         report=locked, routes=final, overridden=changed, reason=reason.strip(), decided_at=at, decided_by=by
     )
     Clock.objects.filter(report=locked, case__isnull=True, met_at__isnull=True).update(met_at=at, met_by=by)
     subjects = {s.ref: s for s in locked.subjects.select_related("person", "town__county")}
     for route in final:
-        dispatch_route(screening, subjects[route["subject"]], route, at=at)
+        dispatch_route(screening, subjects[route["subject"]], route, rules, at=at)
     return screening
 
 
 def dispatch_route(
-    screening: Screening, subject: ReportSubject, route: dict[str, Any], *, at: datetime.datetime
+    screening: Screening,
+    subject: ReportSubject,
+    route: dict[str, Any],
+    rules: RuleSet,
+    *,
+    at: datetime.datetime,
 ) -> Dispatch:
     """One route of one subject: a transfer, no case, a re-report of an open case, or a new case."""
-    rules = current_rule_set()
     report, code = screening.report, route["route"]
     record = {
         "screening": screening,

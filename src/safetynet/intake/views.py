@@ -21,8 +21,8 @@ from safetynet.domain import rocdate
 from safetynet.domain.triage import RuleSet
 from safetynet.intake import services
 from safetynet.intake.facts import InvalidReport
+from safetynet.intake.forms import ReportForm, SubjectFormSet, town_choices
 from safetynet.intake.models import Channel, Report
-from safetynet.intake.report_forms import ReportForm, SubjectFormSet, town_choices
 from safetynet.intake.rules import current_rule_set
 from safetynet.org.models import AccessKind
 from safetynet.people.models import Person

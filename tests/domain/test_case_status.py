@@ -18,3 +18,9 @@ def test_a_closed_case_cannot_skip_to_serving_but_can_be_reopened() -> None:
 def test_closing_needs_the_supervisors_review_first() -> None:
     with pytest.raises(IllegalTransition):
         check_transition("serving", "closed")
+
+
+def test_the_case_model_offers_exactly_the_lifecycles_statuses() -> None:
+    from safetynet.cases.models import CaseStatus as ModelStatus
+
+    assert set(ModelStatus.values) == {s.value for s in CaseStatus}

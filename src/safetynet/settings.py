@@ -147,4 +147,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The job worker (`run_huey`) prints its own lines; don't print them a second time through the root.
+    "loggers": {"huey": {"propagate": False}},
 }

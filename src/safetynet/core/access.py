@@ -4,8 +4,8 @@ Roles grant kinds of work (`AccessKind`); objects are scoped by the user's unit:
 - persons: screening, case and supervisory staff see persons living in the towns their unit covers
   (need-to-know narrows to cases once cases exist); other kinds get 403;
 - reports: the screening desk sees its county's reports;
-- cases: the lead worker, the leads of the other cases of a co-case (共案), and the supervisors of the
-  case's unit;
+- cases: the lead worker and co-workers, the workers of the other cases of a co-case (共案), and the
+  supervisors of the case's unit;
 - units: a worker sees their own unit; supervisors and managers every unit of their county;
   administrators every unit; partners and reviewers none (403);
 - missing and out-of-scope objects give the same 404.
@@ -150,9 +150,11 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
         return Case.objects.none()
     if staff.role.kind == K.SUPERVISOR:
         return Case.objects.filter(unit_id=staff.unit_id)
-    mine = Case.objects.filter(lead=staff)
+    mine = Case.objects.filter(Q(lead=staff) | Q(co_workers=staff))
     return Case.objects.filter(
-        Q(lead=staff) | Q(cocase__in=mine.filter(cocase__isnull=False).values("cocase"))
+        Q(lead=staff)
+        | Q(pk__in=mine.values("pk"))
+        | Q(cocase__in=mine.filter(cocase__isnull=False).values("cocase"))
     )
 
 

@@ -44,6 +44,7 @@ from safetynet.geo.models import Town
 from safetynet.intake import services as intake
 from safetynet.intake.models import Channel, Dispatch, DispatchOutcome, Report, RouteService
 from safetynet.org.models import AccessKind, DispatchMode, Staff, Unit, UnitKind
+from safetynet.org import services as org
 from safetynet.people import services as people
 from safetynet.people.models import MemberRole, Person, Registry, Relation, RelationKind
 
@@ -347,6 +348,11 @@ class _Flow:
         self.history: dict[tuple[str, str], list[Incident]] = defaultdict(list)
         self.services = {s.route: s for s in RouteService.objects.order_by("pk")}
         self.units = {u.pk: u for u in Unit.objects.filter(county_id__in=self.counties).order_by("pk")}
+        # Every worker records under their own account; the demo's extra staff get one that cannot sign in.
+        for staff in Staff.objects.filter(user__isnull=True, unit__county_id__in=self.counties).select_related(
+            "role"
+        ):
+            org.create_account(staff, username=f"staff{staff.pk:05d}", password=None)
         accounts = Staff.objects.filter(user__isnull=False).select_related("user", "role", "unit")
         self.screeners: dict[str, Any] = {}
         self.supervisors: dict[int, Any] = {}
@@ -779,7 +785,21 @@ class _Flow:
 
     def _status(self, case: Case, status: str, at: datetime.datetime, by: Any) -> None:
         def move() -> None:
-            cases.change_status(case, status, by=by, at=at)
+            if status == CaseStatus.REVIEW:
+                cases.request_closure(
+                    case,
+                    reason="goals_met",
+                    checklist=["plan_reviewed", "last_assessment", "family_informed"],
+                    open_clocks_reason="服務目標達成，後續訪視不再需要",
+                    by=by,
+                    at=at,
+                )
+            elif status == CaseStatus.CLOSED:
+                closure = case.closures.filter(approved__isnull=True).first()
+                if closure is not None:
+                    cases.decide_closure(closure, approve=True, by=self.supervisors.get(case.unit_id), at=at)
+            else:
+                cases.change_status(case, status, by=by, at=at, reason="訪視後評估不需開案")
 
         self.at(at, move)
 

@@ -26,8 +26,9 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.SERVING: frozenset({S.FOLLOW_UP, S.REVIEW}),
     S.FOLLOW_UP: frozenset({S.SERVING, S.REVIEW}),
     S.REVIEW: frozenset({S.CLOSED, S.SERVING, S.FOLLOW_UP}),
-    S.CLOSED: frozenset({S.ASSESSING}),  # reopened: history stays
-    S.NOT_OPENED: frozenset({S.ASSESSING}),
+    # Reopened (history stays): to the same worker, or to the supervisor's queue if they have left.
+    S.CLOSED: frozenset({S.ASSESSING, S.PENDING}),
+    S.NOT_OPENED: frozenset({S.ASSESSING, S.PENDING}),
 }
 
 

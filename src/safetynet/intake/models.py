@@ -153,6 +153,7 @@ class DispatchOutcome(models.TextChoices):
     ASSIGNED = "assigned", "已派案"
     QUEUED = "queued", "待督導分派"
     RE_REPORT = "re_report", "併入原案（續報）"
+    REOPENED = "reopened", "結案後再通報，重新開案"
     TRANSFER = "transfer", "移轉他縣市"
     NONE = "none", "不開案"
     NO_UNIT = "no_unit", "無承辦單位"

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from safetynet.cases import services as cases
-from safetynet.cases.models import Case, Clock
+from safetynet.cases.models import Case, CaseStatus, Clock
 from safetynet.core.errors import DomainError
 from safetynet.domain import nationalid
+from safetynet.domain.clocks import add_months
 from safetynet.domain.triage import RuleSet, RuleSetError, decide, default_rule_set, manual_route
 from safetynet.geo.models import Town
 from safetynet.intake.facts import InvalidReport, Problem, parse_report
@@ -33,6 +34,7 @@ from safetynet.people.models import Person
 from safetynet.people.services import PersonData, register_person
 
 UNKNOWN_NAME = "姓名不詳"
+REREPORT_WINDOW_MONTHS = 6  # for rule sets published before the window became a parameter
 
 
 @transaction.atomic
@@ -303,6 +305,10 @@ def dispatch_route(
         return Dispatch.objects.create(
             outcome=DispatchOutcome.RE_REPORT, case=open_case, unit=open_case.unit, **record
         )
+    closed = _closed_within_window(subject, code, report, rules)
+    if closed is not None:
+        cases.reopen_for_report(closed, report, at=at)
+        return Dispatch.objects.create(outcome=DispatchOutcome.REOPENED, case=closed, unit=closed.unit, **record)
     service = RouteService.objects.filter(route=code).first()
     unit = _serving_unit(service, report.area_id, subject) if service else None
     if service is None or unit is None:
@@ -332,6 +338,24 @@ def dispatch_route(
     )
     outcome = DispatchOutcome.ASSIGNED if case.lead_id else DispatchOutcome.QUEUED
     return Dispatch.objects.create(outcome=outcome, case=case, unit=unit, **record)
+
+
+def _closed_within_window(subject: ReportSubject, code: str, report: Report, rules: RuleSet) -> Case | None:
+    """The person's case of this route closed within the re-report window (DOMAIN §5: 6 months)."""
+    months = rules.parameters.get("rereport_window_months", REREPORT_WINDOW_MONTHS)
+    since = add_months(report.received_at, -int(months))  # type: ignore[arg-type]
+    return (
+        Case.objects.filter(
+            person=subject.person,
+            route=code,
+            area_id=report.area_id,
+            status=CaseStatus.CLOSED,
+            closed_at__gte=since,
+            closed_at__lte=report.received_at,
+        )
+        .order_by("-closed_at")
+        .first()
+    )
 
 
 def _serving_unit(service: RouteService, area: str, subject: ReportSubject) -> Unit | None:

@@ -84,8 +84,10 @@ def end_employment(staff: Staff, *, left_on: datetime.date) -> Staff:
 
 
 @transaction.atomic
-def create_account(staff: Staff, *, username: str, password: str, email: str = "") -> AbstractUser:
-    """Give a staff member a login; their role's group carries their permissions."""
+def create_account(staff: Staff, *, username: str, password: str | None, email: str = "") -> AbstractUser:
+    """Give a staff member a login; their role's group carries their permissions.
+
+    Without a password the account cannot sign in until one is set (e.g. by single sign-on or a reset)."""
     user_model = get_user_model()
     if staff.user_id is not None:
         raise DomainError(f"{staff} 已有帳號", field="username")

@@ -1,4 +1,4 @@
-"""Every write of the cases app: one atomic function per business action."""
+"""Dispatch into cases: opening, choosing the worker, re-reports, and the clocks that run on them."""
 
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from safetynet.cases.models import OPEN_STATUSES, Case, CaseReport, CaseStatus, Clock, CoCase
+from safetynet.cases.models import OPEN_STATUSES, Case, CaseReport, CaseStatus, Clock, CoCase, StatusChange
+from safetynet.cases.services.common import case_url, lock, move, replan, supervisors_of
 from safetynet.core.errors import DomainError
 from safetynet.core.services import notify
-from safetynet.domain.casestatus import IllegalTransition, check_transition
 from safetynet.domain.dispatch import Candidate, choose_worker
 from safetynet.org.models import AccessKind, DispatchMode, Staff, Unit
 
 DEFAULT_CASELOAD = 25  # for roles without a standard, when ranking load
+HIGH_RISK_LIST = "high_risk_meeting"  # the rule set's list code for the 高危機網絡會議
 
 
 @dataclass(frozen=True)
@@ -45,24 +46,12 @@ def candidates(unit: Unit, roles: Iterable[str], day: datetime.date) -> list[tup
     ]
 
 
-def supervisors_of(unit: Unit) -> list[Any]:
-    """Accounts to alert about a unit's cases: the supervisors working in the unit today."""
-    day = timezone.localdate()
-    rows = Staff.objects.filter(unit=unit, role__kind=AccessKind.SUPERVISOR, user__isnull=False).active_on(
-        day
-    )
-    return [s.user for s in rows.select_related("user")]
-
-
-def case_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.pk])
-
-
-def _assign(case: Case, worker: Staff, at: datetime.datetime) -> None:
+def _assign(case: Case, worker: Staff, at: datetime.datetime, by: Any = None) -> None:
     case.lead = worker
     case.assigned_at = at
-    case.status = check_transition(case.status, CaseStatus.ASSESSING)
-    case.save(update_fields=["lead", "assigned_at", "status"])
+    case.save(update_fields=["lead", "assigned_at"])
+    move(case, CaseStatus.ASSESSING, by=by, at=at, reason=f"派案給 {worker.name}")
+    replan(case, at)
     notify(
         [worker.user],
         kind="dispatch",
@@ -94,6 +83,7 @@ def open_case(
     (待分派) with the suggested worker, and the supervisors are alerted.
     """
     at = at or timezone.now()
+    lists = list(lists)
     case = Case.objects.create(
         route=route,
         person=person,
@@ -103,8 +93,11 @@ def open_case(
         grade=grade or "",
         classification=classification or "",
         lists=list(lists),
+        high_risk=HIGH_RISK_LIST in lists,
+        high_risk_since=at if HIGH_RISK_LIST in lists else None,
         opened_at=at,
     )
+    StatusChange.objects.create(case=case, to_status=case.status, at=at, reason="篩派開案")
     CaseReport.objects.create(case=case, report=report, attached_at=at)
     Clock.objects.bulk_create(
         Clock(name=c.name, label=c.label, case=case, unit=unit, starts_at=at, due_at=c.due) for c in clocks
@@ -170,29 +163,14 @@ def attach_report(case: Case, report: Any, *, at: datetime.datetime | None = Non
 def assign_case(case: Case, worker: Staff, *, by: Any, at: datetime.datetime | None = None) -> Case:
     """The supervisor assigns a waiting case (待分派) to a worker of the case's unit (at `at`, default now)."""
     at = at or timezone.now()
-    locked = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    locked = lock(case)
     if locked.status != CaseStatus.PENDING:
         raise DomainError("此案已分派", field="worker")
     if worker.unit_id != locked.unit_id or worker.role.kind != AccessKind.CASEWORKER:
         raise DomainError("只能分派給本單位的個案工作者", field="worker")
     if not worker.is_active(timezone.localdate(at)):
         raise DomainError("此人員已離職", field="worker")
-    _assign(locked, worker, at)
-    return locked
-
-
-@transaction.atomic
-def change_status(case: Case, status: str, *, by: Any, at: datetime.datetime | None = None) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    try:
-        locked.status = check_transition(locked.status, status)
-    except IllegalTransition as exc:
-        raise DomainError(
-            f"個案狀態不能由「{CaseStatus(exc.current.value).label}」改為「{CaseStatus(exc.wanted.value).label}」",
-            field="status",
-        ) from exc
-    locked.closed_at = (at or timezone.now()) if status == CaseStatus.CLOSED else None
-    locked.save(update_fields=["status", "closed_at"])
+    _assign(locked, worker, at, by)
     return locked
 
 
@@ -200,14 +178,16 @@ def change_status(case: Case, status: str, *, by: Any, at: datetime.datetime | N
 def meet_clock(clock: Clock, *, at: datetime.datetime, by: Any) -> Clock:
     """Record when what the clock asked for was done (a first visit, an assessment report)."""
     locked = Clock.objects.select_for_update().get(pk=clock.pk)
-    if locked.met_at is not None:
-        raise DomainError("此時限已完成", field="met_at")
+    if locked.met_at is not None or locked.cancelled_at is not None:
+        raise DomainError("此時限已完成或已撤銷", field="met_at")
     if at > timezone.now() + datetime.timedelta(minutes=5):
         raise DomainError("完成時間不能在未來", field="met_at")
     if at < locked.starts_at:
         raise DomainError("完成時間早於起算時間", field="met_at")
     locked.met_at, locked.met_by = at, by
     locked.save(update_fields=["met_at", "met_by"])
+    if locked.case is not None:
+        replan(locked.case, at)
     return locked
 
 
@@ -217,7 +197,8 @@ def mark_overdue(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     late = list(
         Clock.objects.select_for_update(of=("self",))
-        .filter(met_at__isnull=True, overdue_at__isnull=True, due_at__lt=now)
+        .running()
+        .filter(overdue_at__isnull=True, due_at__lt=now)
         .select_related("case__lead__user", "case__lead__supervisor__user", "case__person", "case__unit")
     )
     supervisors: dict[int, list[Any]] = {}  # per unit, read once

@@ -1,0 +1,150 @@
+"""What the case services share: status moves with their history, edit versions, and the visit plan."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from safetynet.cases.models import (
+    Case,
+    CaseStatus,
+    Clock,
+    Contact,
+    FollowUpRule,
+    FollowUpTask,
+    StatusChange,
+)
+from safetynet.core.errors import DomainError
+from safetynet.domain import visitplan
+from safetynet.domain.casestatus import IllegalTransition, check_transition
+from safetynet.org.models import AccessKind, Staff, Unit
+
+FIRST_VISIT_CLOCKS = ("cp1_first_visit", "cp2_first_visit", "vf_first_visit", "su_first_contact")
+TASK_LABEL = {FollowUpTask.VISIT: "定期訪視", FollowUpTask.BSRS5: "每月BSRS-5施測"}
+
+
+class EditConflict(DomainError):
+    """Someone saved the case after this writer read it: their change is shown, nothing is overwritten."""
+
+    def __init__(self, case: Case) -> None:
+        who = case.updated_by.get_full_name() or case.updated_by.get_username() if case.updated_by else "—"
+        when = timezone.localtime(case.updated_at).strftime("%H:%M") if case.updated_at else ""
+        super().__init__(
+            f"此案已由 {who} 於 {when} 修改，您的變更尚未儲存：請看對方的版本再決定", field="version"
+        )
+        self.case = case
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk])
+
+
+def supervisors_of(unit: Unit) -> list[Any]:
+    """Accounts to alert about a unit's cases: the supervisors working in the unit today."""
+    day = timezone.localdate()
+    rows = Staff.objects.filter(unit=unit, role__kind=AccessKind.SUPERVISOR, user__isnull=False).active_on(
+        day
+    )
+    return [s.user for s in rows.select_related("user")]
+
+
+def lock(case: Case, version: int | None = None) -> Case:
+    """The case row, locked for this transaction; with `version`, refused if someone saved it since."""
+    locked = Case.objects.select_for_update().select_related("person", "unit", "lead").get(pk=case.pk)
+    if version is not None and locked.version != version:
+        raise EditConflict(locked)
+    return locked
+
+
+def touch(case: Case, by: Any, at: datetime.datetime, fields: list[str]) -> None:
+    """Save `fields` of a locked case as a new version."""
+    case.version += 1
+    case.updated_at, case.updated_by = at, by
+    case.save(update_fields=[*fields, "version", "updated_at", "updated_by"])
+
+
+def move(case: Case, status: str, *, by: Any, at: datetime.datetime, reason: str = "") -> None:
+    """Move a locked case along the lifecycle table, keeping the move in its history."""
+    try:
+        wanted = check_transition(case.status, status)
+    except IllegalTransition as exc:
+        raise DomainError(
+            f"個案狀態不能由「{CaseStatus(exc.current.value).label}」改為「{CaseStatus(exc.wanted.value).label}」",
+            field="status",
+        ) from exc
+    StatusChange.objects.create(
+        case=case, from_status=case.status, to_status=wanted, at=at, by=by, reason=reason
+    )
+    case.status = wanted
+    case.closed_at = at if wanted in (CaseStatus.CLOSED, CaseStatus.NOT_OPENED) else None
+    touch(case, by, at, ["status", "closed_at"])
+
+
+def cancel_clocks(case: Case, reason: str, at: datetime.datetime, names: tuple[str, ...] = ()) -> int:
+    running = Clock.objects.running().filter(case=case)
+    if names:
+        running = running.filter(name__in=names)
+    return running.update(cancelled_at=at, cancel_reason=reason[:200])
+
+
+def frequencies() -> list[visitplan.Frequency]:
+    return [
+        visitplan.Frequency(r.route, r.risk_level, r.task, r.interval_days)
+        for r in FollowUpRule.objects.all()
+    ]
+
+
+def replan(case: Case, at: datetime.datetime) -> None:
+    """Due dates of the case's next visit and next BSRS-5 from its risk level and what was last done.
+
+    The next visit counts from the last face-to-face contact (or the assignment when there was none);
+    while the first-visit clock of the report runs, that clock is the plan. A clock that no longer
+    matches is cancelled and a new one started, so the history shows when and why the plan moved.
+    """
+    if not case.is_open or case.lead_id is None:
+        return
+    rules = frequencies()
+    start = case.assigned_at or case.opened_at
+    clocks = list(Clock.objects.running().filter(case=case))
+    for task in (FollowUpTask.VISIT, FollowUpTask.BSRS5):
+        days = visitplan.interval(rules, case.route, case.risk_level, task)
+        current = [c for c in clocks if c.name == task]
+        if days is None:
+            continue
+        if task == FollowUpTask.VISIT:
+            if any(c.name in FIRST_VISIT_CLOCKS for c in clocks):
+                continue
+            last = (
+                Contact.objects.valid()
+                .filter(case=case, kind__in=visitplan.FACE_TO_FACE)
+                .order_by("-occurred_at")
+                .values_list("occurred_at", flat=True)
+                .first()
+            )
+        else:
+            last = (
+                case.assessments.valid()
+                .filter(instrument="bsrs5")
+                .order_by("-assessed_at")
+                .values_list("assessed_at", flat=True)
+                .first()
+            )
+        base = max(last or start, start)
+        due = visitplan.next_due(base, days)
+        if len(current) == 1 and current[0].due_at == due:
+            continue
+        Clock.objects.filter(pk__in=[c.pk for c in current]).update(
+            cancelled_at=at, cancel_reason="依最新紀錄或風險等級重新排定"
+        )
+        level = case.get_risk_level_display() if case.risk_level else "未評估"
+        Clock.objects.create(
+            name=task,
+            label=f"{TASK_LABEL[task]}（風險{level}，每{days}日）",
+            case=case,
+            unit=case.unit,
+            starts_at=base,
+            due_at=due,
+        )

@@ -1,0 +1,143 @@
+"""Records the team keeps together: supervision sessions (督導) and the high-risk network meeting."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from safetynet.cases.models import (
+    Case,
+    MeetingDecision,
+    RiskMeeting,
+    RiskMeetingCase,
+    SupervisionCase,
+    SupervisionKind,
+    SupervisionSession,
+)
+from safetynet.cases.services.common import lock
+from safetynet.cases.services.work import HIGH_RISK_LIST
+from safetynet.core.errors import DomainError
+from safetynet.org.models import Staff, Unit
+
+
+@dataclass(frozen=True)
+class CaseNote:
+    case: Case
+    note: str = ""
+
+
+@transaction.atomic
+def record_supervision(
+    *,
+    unit: Unit,
+    kind: str,
+    held_on: datetime.date,
+    supervisor_name: str,
+    attendees: Iterable[Staff],
+    cases: Sequence[CaseNote] = (),
+    minutes: int | None = None,
+    notes: str = "",
+    by: Any,
+    at: datetime.datetime | None = None,
+) -> SupervisionSession:
+    """A 內督 or 外督 session: date, who led it, who attended, the cases discussed with a note on each."""
+    at = at or timezone.now()
+    if kind not in SupervisionKind.values:
+        raise DomainError("請選擇內督或外督", field="kind")
+    if held_on > timezone.localdate(at):
+        raise DomainError("日期不能在未來", field="held_on")
+    if not supervisor_name.strip():
+        raise DomainError("請填督導者", field="supervisor_name")
+    people = list(attendees)
+    if not people:
+        raise DomainError("請選擇出席人員", field="attendees")
+    if any(p.unit_id != unit.pk for p in people):
+        raise DomainError("出席人員須為本單位人員", field="attendees")
+    if minutes is not None and not 1 <= minutes <= 24 * 60:
+        raise DomainError("時長應為 1 到 1440 分鐘", field="minutes")
+    if any(c.case.unit_id != unit.pk for c in cases):
+        raise DomainError("討論的個案須為本單位個案", field="cases")
+    session = SupervisionSession.objects.create(
+        unit=unit,
+        kind=kind,
+        held_on=held_on,
+        minutes=minutes,
+        supervisor_name=supervisor_name.strip(),
+        notes=notes.strip(),
+        recorded_by=by,
+        recorded_at=at,
+    )
+    session.attendees.set(people)
+    SupervisionCase.objects.bulk_create(
+        SupervisionCase(session=session, case=c.case, note=c.note.strip())
+        for c in {c.case.pk: c for c in cases}.values()
+    )
+    return session
+
+
+@dataclass(frozen=True)
+class Decision:
+    case: Case
+    decision: str
+    note: str = ""
+
+
+@transaction.atomic
+def record_risk_meeting(
+    *,
+    area: str,
+    held_on: datetime.date,
+    title: str,
+    decisions: Sequence[Decision],
+    by: Any,
+    attendees: str = "",
+    tipvda_high: int = 8,
+    at: datetime.datetime | None = None,
+) -> RiskMeeting:
+    """The monthly 高危機網絡會議: a decision per listed case; a case is delisted only after a re-test
+    below the high-risk score since it was listed, and the meeting's decision."""
+    at = at or timezone.now()
+    if held_on > timezone.localdate(at):
+        raise DomainError("日期不能在未來", field="held_on")
+    if not title.strip():
+        raise DomainError("請填會議名稱", field="title")
+    if not decisions:
+        raise DomainError("請至少對一案作成決議", field="decisions")
+    meeting = RiskMeeting.objects.create(
+        area_id=area,
+        held_on=held_on,
+        title=title.strip(),
+        attendees=attendees.strip(),
+        recorded_by=by,
+        recorded_at=at,
+    )
+    for item in decisions:
+        case = lock(item.case)
+        field = f"decision-{case.pk}"
+        if item.decision not in MeetingDecision.values:
+            raise DomainError("請選擇決議", field=field)
+        if case.area_id != area or not case.high_risk:
+            raise DomainError(f"個案 {case.pk} 不在本縣市高危機列管名單", field=field)
+        if item.decision == MeetingDecision.DELIST:
+            retest = (
+                case.assessments.valid()
+                .filter(instrument="tipvda", assessed_at__gte=case.high_risk_since)
+                .order_by("-assessed_at", "-pk")
+                .first()
+            )
+            if retest is None or retest.total is None or retest.total >= tipvda_high:
+                raise DomainError(
+                    f"個案 {case.pk} 尚無列管後低於 {tipvda_high} 分的 TIPVDA 複評，不能解除列管", field=field
+                )
+            case.high_risk = False
+            case.lists = [code for code in case.lists if code != HIGH_RISK_LIST]
+            case.save(update_fields=["high_risk", "lists"])
+        RiskMeetingCase.objects.create(
+            meeting=meeting, case=case, decision=item.decision, note=item.note.strip()
+        )
+    return meeting

@@ -1,0 +1,248 @@
+"""The worker's records on a case: contacts, scored assessments, the service plan and co-workers."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from safetynet.cases.models import Assessment, Case, Clock, Contact, ContactKind
+from safetynet.cases.services.common import case_url, lock, replan, supervisors_of, touch
+from safetynet.core.errors import DomainError
+from safetynet.core.services import notify
+from safetynet.domain import instruments, visitplan
+from safetynet.org.models import AccessKind, Staff
+
+FUTURE_SLACK = datetime.timedelta(minutes=5)
+HIGH_RISK_LIST = "high_risk_meeting"
+
+
+def _check_when(case: Case, at: datetime.datetime, field: str) -> None:
+    if at > timezone.now() + FUTURE_SLACK:
+        raise DomainError("時間不能在未來", field=field)
+    if at < case.opened_at - datetime.timedelta(days=1):
+        raise DomainError("時間早於開案", field=field)
+    if not case.is_open:
+        raise DomainError("此案已結案，請先重新開案", field=field)
+
+
+def _meet(case: Case, names: frozenset[str], at: datetime.datetime, by: Any) -> list[Clock]:
+    """Meet the earliest running clock of each name that had started by `at`."""
+    met = []
+    for name in sorted(names):
+        clock = (
+            Clock.objects.running().filter(case=case, name=name, starts_at__lte=at).order_by("due_at").first()
+        )
+        if clock is not None:
+            clock.met_at, clock.met_by = at, by
+            clock.save(update_fields=["met_at", "met_by"])
+            met.append(clock)
+    return met
+
+
+@transaction.atomic
+def record_contact(
+    case: Case,
+    *,
+    kind: str,
+    occurred_at: datetime.datetime,
+    minutes: int,
+    by: Any,
+    place: str = "",
+    with_whom: str = "",
+    note: str = "",
+    next_step: str = "",
+    at: datetime.datetime | None = None,
+) -> Contact:
+    """A contact on a case; a face-to-face one meets the visit clocks and moves the next visit's due date."""
+    at = at or timezone.now()
+    locked = lock(case)
+    if kind not in ContactKind.values:
+        raise DomainError("請選擇接觸方式", field="kind")
+    if not 1 <= minutes <= 24 * 60:
+        raise DomainError("時長應為 1 到 1440 分鐘", field="minutes")
+    _check_when(locked, occurred_at, "occurred_at")
+    contact = Contact.objects.create(
+        case=locked,
+        kind=kind,
+        occurred_at=occurred_at,
+        minutes=minutes,
+        place=place.strip(),
+        with_whom=with_whom.strip(),
+        note=note.strip(),
+        next_step=next_step.strip(),
+        by=by,
+        recorded_at=at,
+    )
+    _meet(locked, visitplan.clocks_met_by_contact(kind), occurred_at, by)
+    replan(locked, at)
+    return contact
+
+
+def score(instrument: str, answers: Mapping[str, Any]) -> Any:
+    """The instrument's result for answers as the forms and the API send them; `ValueError` if they are wrong."""
+    try:
+        if instrument == "bsrs5":
+            return instruments.bsrs5.score(list(answers["items"]), answers["suicide"])
+        if instrument == "tipvda":
+            return instruments.tipvda.score(list(answers["answers"]))
+        if instrument == "sdm_safety":
+            return instruments.sdm.safety(
+                answers["danger"], answers["protective"], plan=bool(answers["plan"])
+            )
+        if instrument == "sdm_risk":
+            return instruments.sdm.risk(answers["answers"])
+        if instrument == "vulnerability":
+            return instruments.vulnerability.assess(answers["factors"])
+        if instrument == "psychiatric":
+            return instruments.psychiatric.level(answers["level"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"missing or malformed answer: {exc}") from exc
+    raise ValueError(f"unknown instrument {instrument!r}")
+
+
+@transaction.atomic
+def record_assessment(
+    case: Case,
+    *,
+    instrument: str,
+    answers: Mapping[str, Any],
+    assessed_at: datetime.datetime,
+    by: Any,
+    contact: Contact | None = None,
+    at: datetime.datetime | None = None,
+) -> Assessment:
+    """A scored instrument; its risk, with the latest of the other instruments, sets the case's risk level."""
+    at = at or timezone.now()
+    locked = lock(case)
+    if instrument not in instruments.INSTRUMENTS:
+        raise DomainError("請選擇量表", field="instrument")
+    _check_when(locked, assessed_at, "assessed_at")
+    if contact is not None and contact.case_id != locked.pk:
+        raise DomainError("接觸紀錄不屬於此案", field="contact")
+    try:
+        result = score(instrument, answers)
+    except ValueError as exc:
+        raise DomainError(f"作答有誤：{exc}", field="answers") from exc
+    assessment = Assessment.objects.create(
+        case=locked,
+        contact=contact,
+        instrument=instrument,
+        answers=dict(answers),
+        total=getattr(result, "total", None),
+        band=result.band,
+        label=result.label[:100],
+        risk=result.risk,
+        result=result.as_dict(),
+        assessed_at=assessed_at,
+        by=by,
+        recorded_at=at,
+    )
+    _meet(locked, visitplan.clocks_met_by_assessment(instrument), assessed_at, by)
+    _set_risk(locked, by, at)
+    if instrument == "tipvda" and result.band == "high" and not locked.high_risk:
+        _list_high_risk(locked, at)
+    if instrument == "bsrs5" and result.refer:
+        notify(
+            [u for u in [locked.lead.user if locked.lead else None, *supervisors_of(locked.unit)] if u],
+            kind="refer",
+            message=f"BSRS-5 建議轉介：{locked.person.name}（{result.label}）",
+            url=case_url(locked),
+            at=at,
+        )
+    replan(locked, at)
+    return assessment
+
+
+def _set_risk(case: Case, by: Any, at: datetime.datetime) -> None:
+    """The highest risk among the latest valid result of each instrument."""
+    latest: dict[str, str] = {}
+    for instrument, risk in (
+        case.assessments.valid().order_by("-assessed_at", "-pk").values_list("instrument", "risk")
+    ):
+        latest.setdefault(instrument, risk)
+    level = instruments.highest_risk(latest.values()) or ""
+    if level != case.risk_level:
+        case.risk_level, case.risk_set_at = level, at
+        touch(case, by, at, ["risk_level", "risk_set_at"])
+
+
+def _list_high_risk(case: Case, at: datetime.datetime) -> None:
+    case.high_risk, case.high_risk_since = True, at
+    if HIGH_RISK_LIST not in case.lists:
+        case.lists = [*case.lists, HIGH_RISK_LIST]
+    case.save(update_fields=["high_risk", "high_risk_since", "lists"])
+    notify(
+        supervisors_of(case.unit),
+        kind="high_risk",
+        message=f"TIPVDA 高度危險，列入高危機網絡會議：{case.person.name}",
+        url=case_url(case),
+        at=at,
+    )
+
+
+@transaction.atomic
+def mark_entered_in_error(record: Contact | Assessment, *, reason: str, by: Any) -> None:
+    """A wrong contact or assessment is marked, never deleted; the risk and the plan are worked out again."""
+    if not reason.strip():
+        raise DomainError("請說明誤植原因", field="error_reason")
+    at = timezone.now()
+    locked = lock(record.case)
+    fresh = type(record).objects.select_for_update().get(pk=record.pk)
+    if fresh.entered_in_error_at is not None:
+        raise DomainError("此筆已標記誤植", field="error_reason")
+    fresh.entered_in_error_at, fresh.error_reason = at, reason.strip()[:200]
+    fresh.save(update_fields=["entered_in_error_at", "error_reason"])
+    if isinstance(fresh, Assessment):
+        _set_risk(locked, by, at)
+    replan(locked, at)
+
+
+@transaction.atomic
+def update_plan(
+    case: Case,
+    *,
+    version: int,
+    goals: str,
+    tasks: str,
+    review_on: datetime.date | None,
+    by: Any,
+    at: datetime.datetime | None = None,
+) -> Case:
+    """The service plan (goals, tasks, review date); refused with the other's version if it changed since."""
+    at = at or timezone.now()
+    locked = lock(case, version)
+    if review_on is not None and review_on < timezone.localdate(locked.opened_at):
+        raise DomainError("檢視日早於開案", field="plan_review_on")
+    locked.plan_goals, locked.plan_tasks, locked.plan_review_on = goals.strip(), tasks.strip(), review_on
+    touch(locked, by, at, ["plan_goals", "plan_tasks", "plan_review_on"])
+    return locked
+
+
+@transaction.atomic
+def set_co_workers(
+    case: Case, workers: Iterable[Staff], *, version: int, by: Any, at: datetime.datetime | None = None
+) -> Case:
+    """Co-workers (協同社工) of the case's unit, who see and record on it beside the lead."""
+    at = at or timezone.now()
+    locked = lock(case, version)
+    chosen = list(workers)
+    for worker in chosen:
+        if worker.role.kind != AccessKind.CASEWORKER or worker.pk == locked.lead_id:
+            raise DomainError(f"{worker.name} 不能設為協同社工", field="co_workers")
+        if not worker.is_active(timezone.localdate(at)):
+            raise DomainError(f"{worker.name} 已離職", field="co_workers")
+    added = [w for w in chosen if not locked.co_workers.filter(pk=w.pk).exists()]
+    locked.co_workers.set(chosen)
+    touch(locked, by, at, [])
+    notify(
+        [w.user for w in added if w.user],
+        kind="co_worker",
+        message=f"協同個案：{locked.person.name}",
+        url=case_url(locked),
+        at=at,
+    )
+    return locked

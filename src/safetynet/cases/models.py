@@ -254,6 +254,7 @@ class Contact(EnteredInError):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="紀錄人"
     )
     recorded_at = models.DateTimeField("登打時間")
+    idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -262,6 +263,13 @@ class Contact(EnteredInError):
         verbose_name_plural = "接觸紀錄"
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["case", "occurred_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="contact_idempotency_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
@@ -286,6 +294,7 @@ class Assessment(EnteredInError):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="評估人"
     )
     recorded_at = models.DateTimeField("登打時間")
+    idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -294,6 +303,13 @@ class Assessment(EnteredInError):
         verbose_name_plural = "評估"
         ordering = ["-assessed_at", "-id"]
         indexes = [models.Index(fields=["case", "instrument", "assessed_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="assessment_idempotency_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.band}"

@@ -16,7 +16,7 @@ from ninja.security import HttpBearer
 from safetynet.core.errors import DomainError
 from safetynet.core.models import ApiToken
 
-SCOPES = {"read": "讀取", "reports:write": "送出通報"}
+SCOPES = {"read": "讀取", "reports:write": "送出通報", "cases:write": "登打個案紀錄"}
 DEFAULT_DAYS = 90
 
 

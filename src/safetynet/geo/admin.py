@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from safetynet.core.admin import ReferenceAdmin
 from safetynet.geo.models import County, Town
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(ReferenceAdmin):
     """Reference data from 內政部: shipped with the project and reloaded by migrations, not edited by hand."""
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

@@ -6,12 +6,13 @@ are read-only here.
 
 from django.contrib import admin
 
+from safetynet.core.admin import ReferenceAdmin
 from safetynet.geo.admin import ReadOnlyAdmin
 from safetynet.org.models import Agency, Role, Staff, Unit
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RoleAdmin(ReferenceAdmin):
     list_display = ["code", "name", "kind", "caseload_standard"]
     list_editable = ["caseload_standard"]
     readonly_fields = ["code", "kind", "group"]
@@ -24,7 +25,7 @@ class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AgencyAdmin(ReferenceAdmin):
     list_display = ["name", "kind", "county"]
     list_filter = ["kind", "county"]
 
@@ -33,7 +34,7 @@ class AgencyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class UnitAdmin(ReferenceAdmin):
     list_display = ["name", "kind", "county", "agency", "dispatch_mode", "active"]
     list_filter = ["county", "kind", "active"]
     filter_horizontal = ["towns"]

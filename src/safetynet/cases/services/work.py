@@ -55,6 +55,7 @@ def record_contact(
     with_whom: str = "",
     note: str = "",
     next_step: str = "",
+    idempotency_key: str = "",
     at: datetime.datetime | None = None,
 ) -> Contact:
     """A contact on a case; a face-to-face one meets the visit clocks and moves the next visit's due date."""
@@ -76,6 +77,7 @@ def record_contact(
         next_step=next_step.strip(),
         by=by,
         recorded_at=at,
+        idempotency_key=idempotency_key,
     )
     _meet(locked, visitplan.clocks_met_by_contact(kind), occurred_at, by)
     replan(locked, at)
@@ -113,6 +115,7 @@ def record_assessment(
     assessed_at: datetime.datetime,
     by: Any,
     contact: Contact | None = None,
+    idempotency_key: str = "",
     at: datetime.datetime | None = None,
 ) -> Assessment:
     """A scored instrument; its risk, with the latest of the other instruments, sets the case's risk level."""
@@ -140,11 +143,12 @@ def record_assessment(
         assessed_at=assessed_at,
         by=by,
         recorded_at=at,
+        idempotency_key=idempotency_key,
     )
     _meet(locked, visitplan.clocks_met_by_assessment(instrument), assessed_at, by)
     _set_risk(locked, by, at)
     if instrument == "tipvda" and result.band == "high" and not locked.high_risk:
-        _list_high_risk(locked, at)
+        _list_high_risk(locked, assessed_at, at)
     if instrument == "bsrs5" and result.refer:
         notify(
             [u for u in [locked.lead.user if locked.lead else None, *supervisors_of(locked.unit)] if u],
@@ -170,8 +174,10 @@ def _set_risk(case: Case, by: Any, at: datetime.datetime) -> None:
         touch(case, by, at, ["risk_level", "risk_set_at"])
 
 
-def _list_high_risk(case: Case, at: datetime.datetime) -> None:
-    case.high_risk, case.high_risk_since = True, at
+def _list_high_risk(case: Case, since: datetime.datetime, at: datetime.datetime) -> None:
+    # Listed from the day of the TIPVDA that listed it, not the day it was typed in: a re-test done in
+    # between must count as "since listing" when the meeting delists (network.record_risk_meeting).
+    case.high_risk, case.high_risk_since = True, since
     if HIGH_RISK_LIST not in case.lists:
         case.lists = [*case.lists, HIGH_RISK_LIST]
     case.save(update_fields=["high_risk", "high_risk_since", "lists"])
@@ -231,7 +237,11 @@ def set_co_workers(
     locked = lock(case, version)
     chosen = list(workers)
     for worker in chosen:
-        if worker.role.kind != AccessKind.CASEWORKER or worker.pk == locked.lead_id:
+        if (
+            worker.role.kind != AccessKind.CASEWORKER
+            or worker.unit_id != locked.unit_id
+            or worker.pk == locked.lead_id
+        ):
             raise DomainError(f"{worker.name} 不能設為協同社工", field="co_workers")
         if not worker.is_active(timezone.localdate(at)):
             raise DomainError(f"{worker.name} 已離職", field="co_workers")

@@ -1,0 +1,175 @@
+"""Case work over the API: read a case, record a contact or an assessment (e.g. from a mobile client).
+
+Bad input answers 422 with a message per field; a case the token's account may not see answers 404.
+`Idempotency-Key` on a POST returns the record the same key created before (`Idempotent-Replayed: true`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import timezone
+from ninja import Router
+
+from safetynet.cases import services
+from safetynet.cases.models import Assessment, Case, Clock, Contact
+from safetynet.core.access import get_case_for
+from safetynet.core.errors import DomainError
+from safetynet.core.tokens import TokenAuth
+
+router = Router(tags=["cases"])
+CONTACT_TEXT = ("place", "with_whom", "note", "next_step")
+
+
+def _json(body: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def invalid(errors: dict[str, str]) -> JsonResponse:
+    return _json({"errors": errors}, status=422)
+
+
+def _case(request: HttpRequest, pk: int) -> Case | None:
+    try:
+        return get_case_for(request.user, pk)
+    except (Http404, PermissionDenied):
+        return None
+
+
+def _moment(data: dict[str, Any], field: str) -> datetime.datetime:
+    value = data.get(field)
+    if not isinstance(value, str):
+        raise DomainError("an ISO 8601 date-time is required", field=field)
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise DomainError("not an ISO 8601 date-time", field=field) from exc
+    return moment if moment.tzinfo else timezone.make_aware(moment)
+
+
+def _next_due(case: Case) -> str | None:
+    clock = Clock.objects.running().filter(case=case, name="visit").order_by("due_at").first()
+    return clock.due_at.isoformat() if clock else None
+
+
+def _create(
+    request: HttpRequest, pk: int, model: type[Model], build: Callable[[Case, dict[str, Any], str], Any]
+) -> JsonResponse:
+    case = _case(request, pk)
+    if case is None:
+        return _json({"detail": "Not Found"}, status=404)
+    try:
+        data = json.loads(request.body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return invalid({"$": "the body is not JSON"})
+    if not isinstance(data, dict):
+        return invalid({"$": "expected a JSON object"})
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 200:
+        return invalid({"Idempotency-Key": "at most 200 characters"})
+    earlier = model._default_manager.filter(by=request.user, idempotency_key=key).first() if key else None
+    if earlier is None:
+        try:
+            with transaction.atomic():
+                record = build(case, data, key)
+        except DomainError as error:
+            return invalid({error.field or "$": error.message})
+        except IntegrityError:  # the same key raced in on another request
+            earlier = model._default_manager.filter(by=request.user, idempotency_key=key).first()
+            if earlier is None:
+                raise
+    response = _json(_body(earlier or record, case), status=201)
+    if earlier is not None:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _body(record: Any, case: Case) -> dict[str, Any]:
+    case.refresh_from_db(fields=["risk_level"])
+    body: dict[str, Any] = {"id": record.pk, "case": case.pk, "risk_level": case.risk_level or None}
+    if isinstance(record, Assessment):
+        body.update(instrument=record.instrument, total=record.total, band=record.band, label=record.label)
+        body["risk"] = record.risk
+    body["next_visit_due"] = _next_due(case)
+    return body
+
+
+@router.get("/cases/{pk}", auth=TokenAuth("read"), response={200: dict[str, Any], 404: dict[str, Any]})
+def case_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    """A case visible to the token's account: status, route, risk level and the next visit due."""
+    case = _case(request, pk)
+    if case is None:
+        return _json({"detail": "Not Found"}, status=404)
+    return _json(
+        {
+            "id": case.pk,
+            "route": case.route,
+            "status": case.status,
+            "risk_level": case.risk_level or None,
+            "high_risk": case.high_risk,
+            "opened_at": case.opened_at.isoformat(),
+            "next_visit_due": _next_due(case),
+        }
+    )
+
+
+@router.post(
+    "/cases/{pk}/contacts",
+    auth=TokenAuth("cases:write"),
+    response={201: dict[str, Any], 404: dict[str, Any], 422: dict[str, Any]},
+)
+def record_contact(request: HttpRequest, pk: int) -> JsonResponse:
+    """Record a contact: `kind` (home_visit, phone, interview, outreach, network), `occurred_at` (ISO 8601),
+    `minutes`, and optionally `place`, `with_whom`, `note`, `next_step`."""
+
+    def build(case: Case, data: dict[str, Any], key: str) -> Contact:
+        minutes = data.get("minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool):
+            raise DomainError("a whole number of minutes is required", field="minutes")
+        texts = {f: data.get(f, "") for f in CONTACT_TEXT}
+        for field, value in texts.items():
+            if not isinstance(value, str):
+                raise DomainError("must be text", field=field)
+        return services.record_contact(
+            case,
+            kind=str(data.get("kind", "")),
+            occurred_at=_moment(data, "occurred_at"),
+            minutes=minutes,
+            by=request.user,
+            idempotency_key=key,
+            **texts,
+        )
+
+    return _create(request, pk, Contact, build)
+
+
+@router.post(
+    "/cases/{pk}/assessments",
+    auth=TokenAuth("cases:write"),
+    response={201: dict[str, Any], 404: dict[str, Any], 422: dict[str, Any]},
+)
+def record_assessment(request: HttpRequest, pk: int) -> JsonResponse:
+    """Record a scored instrument: `instrument` (bsrs5, tipvda, sdm_safety, sdm_risk, vulnerability,
+    psychiatric), `assessed_at` (ISO 8601) and `answers`, e.g. bsrs5 `{"items": [0-4 ×5], "suicide": 0-4}`."""
+
+    def build(case: Case, data: dict[str, Any], key: str) -> Assessment:
+        answers = data.get("answers")
+        if not isinstance(answers, dict):
+            raise DomainError("an object of answers is required", field="answers")
+        return services.record_assessment(
+            case,
+            instrument=str(data.get("instrument", "")),
+            answers=answers,
+            assessed_at=_moment(data, "assessed_at"),
+            by=request.user,
+            idempotency_key=key,
+        )
+
+    return _create(request, pk, Assessment, build)

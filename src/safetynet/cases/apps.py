@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "safetynet.cases"
     verbose_name = "個案"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from safetynet.cases import models
+
+        # Who changed what on a case, in the same transaction; note texts stay out of the log (encrypted).
+        auditlog.register(models.Case, exclude_fields=["plan_goals", "plan_tasks"], m2m_fields={"co_workers"})
+        auditlog.register(models.Contact, exclude_fields=["note", "next_step"])
+        auditlog.register(models.Assessment, exclude_fields=["answers", "result"])
+        auditlog.register(models.Closure, exclude_fields=["summary"])
+        auditlog.register(models.Transfer)

@@ -180,7 +180,11 @@ class Clock(models.Model):
         verbose_name = "時限"
         verbose_name_plural = "時限"
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["unit", "due_at"]), models.Index(fields=["met_at", "due_at"])]
+        indexes = [
+            models.Index(fields=["unit", "due_at"]),
+            models.Index(fields=["met_at", "due_at"]),
+            models.Index(fields=["case", "met_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(report__isnull=False) | models.Q(case__isnull=False),

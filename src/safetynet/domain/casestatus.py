@@ -25,7 +25,8 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.ASSESSING: frozenset({S.SERVING, S.NOT_OPENED, S.REVIEW}),
     S.SERVING: frozenset({S.FOLLOW_UP, S.REVIEW}),
     S.FOLLOW_UP: frozenset({S.SERVING, S.REVIEW}),
-    S.REVIEW: frozenset({S.CLOSED, S.SERVING, S.FOLLOW_UP}),
+    # A returned closure goes back to where it came from, assessment included.
+    S.REVIEW: frozenset({S.CLOSED, S.ASSESSING, S.SERVING, S.FOLLOW_UP}),
     # Reopened (history stays): to the same worker, or to the supervisor's queue if they have left.
     S.CLOSED: frozenset({S.ASSESSING, S.PENDING}),
     S.NOT_OPENED: frozenset({S.ASSESSING, S.PENDING}),

@@ -301,14 +301,16 @@ def dispatch_route(
         return Dispatch.objects.create(outcome=DispatchOutcome.NONE, **record)
     open_case = Case.objects.open().filter(person=subject.person, route=code, area_id=report.area_id).first()
     if open_case is not None:
-        cases.attach_report(open_case, report, at=at)
+        cases.attach_report(open_case, report, lists=route.get("lists") or [], at=at)
         return Dispatch.objects.create(
             outcome=DispatchOutcome.RE_REPORT, case=open_case, unit=open_case.unit, **record
         )
     closed = _closed_within_window(subject, code, report, rules)
     if closed is not None:
         cases.reopen_for_report(closed, report, at=at)
-        return Dispatch.objects.create(outcome=DispatchOutcome.REOPENED, case=closed, unit=closed.unit, **record)
+        return Dispatch.objects.create(
+            outcome=DispatchOutcome.REOPENED, case=closed, unit=closed.unit, **record
+        )
     service = RouteService.objects.filter(route=code).first()
     unit = _serving_unit(service, report.area_id, subject) if service else None
     if service is None or unit is None:

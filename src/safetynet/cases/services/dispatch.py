@@ -146,12 +146,27 @@ def _join_cocase(case: Case) -> None:
 
 
 @transaction.atomic
-def attach_report(case: Case, report: Any, *, at: datetime.datetime | None = None) -> CaseReport:
-    """A re-report (續報) of an open case: no new case; the lead worker is told."""
+def attach_report(
+    case: Case, report: Any, *, lists: Iterable[str] = (), at: datetime.datetime | None = None
+) -> CaseReport:
+    """A re-report (續報) of an open case: no new case; the lead worker is told. A re-report that lists the
+    case (TIPVDA ≥ 8 → 高危機網絡會議) lists it from now."""
     at = at or timezone.now()
     link, created = CaseReport.objects.get_or_create(
         case=case, report=report, defaults={"re_report": True, "attached_at": at}
     )
+    if HIGH_RISK_LIST in lists and not case.high_risk:
+        locked = lock(case)
+        locked.high_risk, locked.high_risk_since = True, at
+        locked.lists = sorted({*locked.lists, HIGH_RISK_LIST})
+        locked.save(update_fields=["high_risk", "high_risk_since", "lists"])
+        notify(
+            supervisors_of(case.unit),
+            kind="high_risk",
+            message=f"續報列入高危機網絡會議：{case.person.name}",
+            url=case_url(case),
+            at=at,
+        )
     if created and case.lead is not None:
         notify(
             [case.lead.user], kind="re_report", message=f"續報：{case.person.name}", url=case_url(case), at=at

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safetynet.cases.models import Case, CaseReport, CaseStatus, Clock, Closure, ClosureReason, Transfer
@@ -137,6 +138,9 @@ def decide_closure(
 def _reopen(case: Case, *, by: Any, at: datetime.datetime, reason: str) -> None:
     lead = case.lead
     if lead is not None and lead.is_active(timezone.localdate(at)):
+        # The worker takes the case back today: the visit plan counts from now, not from the old assignment.
+        case.assigned_at = at
+        case.save(update_fields=["assigned_at"])
         move(case, CaseStatus.ASSESSING, by=by, at=at, reason=reason)
         replan(case, at)
         if lead.user is not None:
@@ -187,6 +191,8 @@ def request_transfer(
     locked = lock(case)
     if not locked.is_open:
         raise DomainError("已結案的個案不能移轉", field="to_unit")
+    if locked.status == CaseStatus.REVIEW:
+        raise DomainError("結案審核中的個案不能移轉", field="to_unit")
     if to_unit.pk == locked.unit_id or not to_unit.active:
         raise DomainError("請選擇另一個服務中的單位", field="to_unit")
     if not reason.strip():
@@ -205,7 +211,8 @@ def request_transfer(
         supervisors_of(to_unit),
         kind="transfer",
         message=f"移轉個案待接受：{locked.person.name}（來自 {locked.unit.name}）",
-        url=case_url(locked),
+        # The receiving unit cannot open the case yet: the link goes to the transfer itself.
+        url=reverse("cases:transfer", args=[transfer.pk]),
         at=at,
     )
     return transfer
@@ -223,10 +230,13 @@ def decide_transfer(
 ) -> Transfer:
     """The receiving unit's supervisor accepts, naming the worker who takes the case, or declines."""
     at = at or timezone.now()
+    # The case first, as every other write locks it, then the transfer.
+    locked = lock(Transfer.objects.get(pk=transfer.pk).case)
     fresh = Transfer.objects.select_for_update().select_related("to_unit").get(pk=transfer.pk)
-    locked = lock(fresh.case)
     if fresh.accepted is not None:
         raise DomainError("此移轉已回覆", field="decision")
+    if not locked.is_open or locked.status == CaseStatus.REVIEW:
+        raise DomainError("此案已結案或在結案審核中，不能移入", field="decision")
     if not _is_supervisor_of(by, fresh.to_unit_id):
         raise DomainError("只有移入單位的督導可以回覆", field="decision")
     if accept:
@@ -241,10 +251,13 @@ def decide_transfer(
     previous_lead = locked.lead
     if accept:
         assert worker is not None  # noqa: S101 - checked above
-        locked.unit, locked.lead = fresh.to_unit, worker
+        locked.unit, locked.lead, locked.assigned_at = fresh.to_unit, worker, at
         locked.area_id = fresh.to_unit.county_id or locked.area_id
         locked.co_workers.clear()
-        touch(locked, by, at, ["unit", "area", "lead"])
+        touch(locked, by, at, ["unit", "area", "lead", "assigned_at"])
+        if locked.status == CaseStatus.PENDING:
+            # A case still waiting for a worker has one now.
+            move(locked, CaseStatus.ASSESSING, by=by, at=at, reason=f"移入並派案給 {worker.name}")
         Clock.objects.running().filter(case=locked).update(unit=fresh.to_unit)
         replan(locked, at)
         if worker.user is not None:

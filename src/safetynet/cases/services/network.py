@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from safetynet.cases.models import (
+    Assessment,
     Case,
     MeetingDecision,
     RiskMeeting,
@@ -108,6 +110,8 @@ def record_risk_meeting(
         raise DomainError("請填會議名稱", field="title")
     if not decisions:
         raise DomainError("請至少對一案作成決議", field="decisions")
+    if len({item.case.pk for item in decisions}) != len(decisions):
+        raise DomainError("同一案只能有一項決議", field="decisions")
     meeting = RiskMeeting.objects.create(
         area_id=area,
         held_on=held_on,
@@ -124,12 +128,10 @@ def record_risk_meeting(
         if case.area_id != area or not case.high_risk:
             raise DomainError(f"個案 {case.pk} 不在本縣市高危機列管名單", field=field)
         if item.decision == MeetingDecision.DELIST:
-            retest = (
-                case.assessments.valid()
-                .filter(instrument="tipvda", assessed_at__gte=case.high_risk_since)
-                .order_by("-assessed_at", "-pk")
-                .first()
-            )
+            tests = cast("QuerySet[Assessment]", case.assessments.valid().filter(instrument="tipvda"))
+            if case.high_risk_since is not None:
+                tests = tests.filter(assessed_at__gte=case.high_risk_since)
+            retest = tests.order_by("-assessed_at", "-pk").first()
             if retest is None or retest.total is None or retest.total >= tipvda_high:
                 raise DomainError(
                     f"個案 {case.pk} 尚無列管後低於 {tipvda_high} 分的 TIPVDA 複評，不能解除列管", field=field

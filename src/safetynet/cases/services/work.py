@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safetynet.cases.models import Assessment, Case, Clock, Contact, ContactKind
-from safetynet.cases.services.common import case_url, lock, replan, supervisors_of, touch
+from safetynet.cases.services.common import case_url, lock, replan, running_clocks, supervisors_of, touch
 from safetynet.core.errors import DomainError
 from safetynet.core.services import notify
 from safetynet.domain import instruments, visitplan
@@ -32,10 +32,9 @@ def _check_when(case: Case, at: datetime.datetime, field: str) -> None:
 def _meet(case: Case, names: frozenset[str], at: datetime.datetime, by: Any) -> list[Clock]:
     """Meet the earliest running clock of each name that had started by `at`."""
     met = []
+    started = [c for c in running_clocks(case) if c.starts_at <= at]
     for name in sorted(names):
-        clock = (
-            Clock.objects.running().filter(case=case, name=name, starts_at__lte=at).order_by("due_at").first()
-        )
+        clock = next((c for c in started if c.name == name), None)
         if clock is not None:
             clock.met_at, clock.met_by = at, by
             clock.save(update_fields=["met_at", "met_by"])
@@ -197,7 +196,7 @@ def mark_entered_in_error(record: Contact | Assessment, *, reason: str, by: Any)
         raise DomainError("請說明誤植原因", field="error_reason")
     at = timezone.now()
     locked = lock(record.case)
-    fresh = type(record).objects.select_for_update().get(pk=record.pk)
+    fresh: Contact | Assessment = type(record).objects.select_for_update().get(pk=record.pk)  # type: ignore[assignment]
     if fresh.entered_in_error_at is not None:
         raise DomainError("此筆已標記誤植", field="error_reason")
     fresh.entered_in_error_at, fresh.error_reason = at, reason.strip()[:200]

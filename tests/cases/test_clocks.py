@@ -78,5 +78,5 @@ def test_the_board_counts_each_state_and_the_inbox_shows_what_is_due(as_user) ->
     desk = as_user("screener").get("/cases/clocks/?state=met_on_time")
     assert {c.name for c, _state in desk.context["rows"]} == {"screening"}  # screened within 2 hours
     home = as_user("worker").get("/")
-    assert "vf_first_visit" in [c.name for c, _state in home.context["clocks"]]
+    assert "vf_first_visit" in [c.name for c, _state in home.context["visits"]]  # overdue: a visit to make
     assert "脆弱家庭首次訪視" in home.content.decode()

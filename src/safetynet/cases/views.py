@@ -1,20 +1,26 @@
-"""The worker's side of dispatch: case pages, the supervisor's queue, and the clocks board."""
+"""The worker's side of a case: its page, contacts and scored assessments, the dispatch queue, the clocks board."""
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from safetynet.cases import services
-from safetynet.cases.models import Case, CaseStatus, Clock
+from safetynet.cases import forms, services
+from safetynet.cases.lifecycle_views import panel_context
+from safetynet.cases.models import Assessment, Case, CaseStatus, Clock, Contact
+from safetynet.cases.services.common import FIRST_VISIT_CLOCKS
 from safetynet.core.access import (
     CASE_KINDS,
     cases_visible_to,
@@ -24,13 +30,19 @@ from safetynet.core.access import (
     require_kind,
 )
 from safetynet.core.errors import DomainError
-from safetynet.domain import rocdate
+from safetynet.core.templatetags.roc import roc
+from safetynet.domain import instruments, rocdate
 from safetynet.domain.clocks import ClockState, clock_state
 from safetynet.domain.dispatch import load_ratio
+from safetynet.domain.instruments import tipvda
 from safetynet.intake.rules import current_rule_set
 from safetynet.org.models import AccessKind, Staff
 
 CLOCK_KINDS = (AccessKind.SCREENER, *CASE_KINDS)
+# Clocks that ask for a visit: the report's first visit while it runs, then the visit plan's.
+VISIT_CLOCKS = ("visit", *FIRST_VISIT_CLOCKS)
+RISK_BADGE = {"high": "bad", "medium": "warn", "low": "ok"}
+BSRS5_PREFIX = "bsrs5"
 STATE_LABEL = {
     ClockState.OVERDUE: gettext_lazy("Overdue"),
     ClockState.DUE: gettext_lazy("Due"),
@@ -45,30 +57,73 @@ STATE_BADGE = {
 }
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One line of the case's timeline: a contact, an assessment or a report, own or of a co-case."""
+
+    kind: str  # contact | assessment | report
+    at: datetime.datetime
+    record: Any
+    own: bool  # recorded on this case (a co-case's records are shown, not marked from here)
+    route: str
+
+
+def next_visit(case: Case) -> Clock | None:
+    """The running clock that asks for the case's next visit: the first visit while it runs, else the plan's."""
+    return Clock.objects.running().filter(case=case, name__in=VISIT_CLOCKS).order_by("due_at").first()
+
+
+def timeline(case: Case, cocases: list[Case]) -> list[Entry]:
+    """Contacts, assessments and reports, newest first; a co-case on the same person shares its records."""
+    routes = {case.pk: case.route} | {c.pk: c.route for c in cocases if c.person_id == case.person_id}
+    entries = [
+        Entry("contact", c.occurred_at, c, c.case_id == case.pk, routes[c.case_id])
+        for c in cast(
+            "QuerySet[Contact]", Contact.objects.filter(case_id__in=routes).select_related("by__staff")
+        )
+    ]
+    entries += [
+        Entry("assessment", a.assessed_at, a, a.case_id == case.pk, routes[a.case_id])
+        for a in cast(
+            "QuerySet[Assessment]", Assessment.objects.filter(case_id__in=routes).select_related("by__staff")
+        )
+    ]
+    entries += [
+        Entry("report", link.report.received_at, link, True, case.route)
+        for link in case.reports.select_related("report")
+    ]
+    return sorted(entries, key=lambda e: (e.at, e.kind), reverse=True)
+
+
 @kinds_required(*CASE_KINDS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk)
     now = timezone.now()
-    links = case.reports.select_related("report").order_by("attached_at")
-    clocks = [(c, c.state(now)) for c in case.clocks.order_by("due_at")]
+    all_clocks = list(case.clocks.order_by("due_at", "pk"))
+    clocks = [(c, c.state(now)) for c in all_clocks if c.cancelled_at is None]
     cocases = []
     if case.cocase_id:
         cocases = list(
             Case.objects.filter(cocase_id=case.cocase_id).exclude(pk=case.pk).select_related("unit", "lead")
         )
-    return render(
-        request,
-        "cases/detail.html",
-        {
-            "case": case,
-            "links": links,
-            "clocks": clocks,
-            "cocases": cocases,
-            "badge": STATE_BADGE,
-            "labels": STATE_LABEL,
-            "routes": current_rule_set().codes.routes,
-        },
-    )
+    visit = next_visit(case)
+    context: dict[str, Any] = {
+        "case": case,
+        "clocks": clocks,
+        "replaced": [c for c in all_clocks if c.cancelled_at is not None],
+        "cocases": cocases,
+        "co_workers": list(case.co_workers.all()),
+        "visit": visit,
+        "visit_state": visit.state(now) if visit else None,
+        "timeline": timeline(case, cocases),
+        "instruments": instruments.INSTRUMENTS,
+        "badge": STATE_BADGE,
+        "labels": STATE_LABEL,
+        "risk_badge": RISK_BADGE,
+        "routes": current_rule_set().codes.routes,
+    }
+    context.update(panel_context(request.user, case))
+    return render(request, "cases/detail.html", context)
 
 
 @kinds_required(AccessKind.SUPERVISOR)
@@ -170,3 +225,200 @@ def _time(text: str) -> datetime.time:
         return datetime.time.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(_("time like 14:30")) from exc
+
+
+# --- the worker's records: contacts, assessments, entered in error ------------------------------------
+
+# Where a service's complaint about a contact goes on the form.
+CONTACT_FIELDS = {"kind": "kind", "minutes": "minutes", "occurred_at": "day", "assessed_at": "day"}
+
+
+def _next_visit_text(case: Case) -> str:
+    visit = next_visit(case)
+    if visit is None:
+        return _("No visit is scheduled now.")
+    return _("Next visit due %(due)s.") % {"due": roc(visit.due_at)}
+
+
+def _bsrs5_form(data: Any) -> forms.Bsrs5Form:
+    """The contact form's BSRS-5 block: bound only when the worker answered something in it."""
+    bound = forms.Bsrs5Form(data, prefix=BSRS5_PREFIX) if data is not None else None
+    return bound if bound is not None and bound.has_any() else forms.Bsrs5Form(prefix=BSRS5_PREFIX)
+
+
+@kinds_required(*CASE_KINDS)
+def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a contact, with a BSRS-5 taken during it if the worker filled one in: both or neither."""
+    case = get_case_for(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    form = forms.ContactForm(data)
+    bsrs = _bsrs5_form(data)
+    if data is not None:
+        valid = form.is_valid()
+        if bsrs.is_bound and not bsrs.is_valid():
+            valid = False
+        if valid:
+            try:
+                with transaction.atomic():
+                    at = form.at()
+                    contact = services.record_contact(
+                        case,
+                        kind=form.cleaned_data["kind"],
+                        occurred_at=at,
+                        minutes=form.cleaned_data["minutes"],
+                        place=form.cleaned_data["place"],
+                        with_whom=form.cleaned_data["with_whom"],
+                        note=form.cleaned_data["note"],
+                        next_step=form.cleaned_data["next_step"],
+                        by=request.user,
+                    )
+                    if bsrs.is_bound:
+                        services.record_assessment(
+                            case,
+                            instrument="bsrs5",
+                            answers=bsrs.answers(),
+                            assessed_at=at,
+                            by=request.user,
+                            contact=contact,
+                        )
+            except DomainError as error:
+                if error.field == "answers":
+                    bsrs.add_error(None, error.message)
+                else:
+                    form.add_error(CONTACT_FIELDS.get(error.field or ""), error.message)
+            else:
+                messages.success(request, _("Contact recorded.") + " " + _next_visit_text(case))
+                return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/contact_form.html",
+        {
+            "case": case,
+            "form": form,
+            "bsrs": bsrs,
+            "quick_minutes": forms.QUICK_MINUTES,
+            "visit": next_visit(case),
+            "preview": _preview(case, bsrs),
+        },
+    )
+
+
+def _answers_form(instrument: str) -> type[forms.AnswersForm]:
+    form = forms.ANSWER_FORMS.get(instrument)
+    if form is None:
+        raise Http404
+    return form
+
+
+def _preview(case: Case, form: forms.AnswersForm) -> dict[str, Any]:
+    """The score and its meaning for the answers so far, never saved; a wrong answer shows, never a 500."""
+    context: dict[str, Any] = {
+        "instrument": form.instrument,
+        "name": instruments.INSTRUMENTS[form.instrument],
+        "answered": form.answered() if form.is_bound else 0,
+        "items": len(form.answer_names()),
+        "so_far": form.running_total() if form.is_bound else None,
+        "result": None,
+        "error": "",
+        "note": "",
+    }
+    if isinstance(form, forms.TipvdaForm):
+        female = case.person.sex == "F"
+        if tipvda.reference_only(female, intimate=not form.not_intimate()):
+            context["note"] = tipvda.REFERENCE_ONLY_NOTE
+    if not form.is_bound or not form.is_complete():
+        return context
+    if not form.is_valid():
+        context["error"] = next(iter(e for errors in form.errors.values() for e in errors), "")
+        return context
+    try:
+        context["result"] = services.score(form.instrument, form.answers())
+    except ValueError as error:
+        context["error"] = str(error)
+    return context
+
+
+@kinds_required(*CASE_KINDS)
+def assessment_new(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    form_class = _answers_form(instrument)
+    data = request.POST if request.method == "POST" else None
+    when = forms.WhenForm(data)
+    answers = form_class(data)
+    if data is not None:
+        valid = when.is_valid()
+        if not answers.is_valid():
+            valid = False
+        if valid:
+            try:
+                assessment = services.record_assessment(
+                    case,
+                    instrument=instrument,
+                    answers=answers.answers(),
+                    assessed_at=when.at(),
+                    by=request.user,
+                )
+            except DomainError as error:
+                if error.field == "assessed_at":
+                    when.add_error("day", error.message)
+                else:
+                    answers.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Assessment recorded: %(label)s.") % {"label": assessment.label}
+                    + " "
+                    + _next_visit_text(case),
+                )
+                return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/assessment_form.html",
+        {
+            "case": case,
+            "instrument": instrument,
+            "name": instruments.INSTRUMENTS[instrument],
+            "when": when,
+            "form": answers,
+            "preview": _preview(case, answers),
+        },
+    )
+
+
+@kinds_required(*CASE_KINDS)
+@require_POST
+def assessment_preview(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
+    """The result partial for the answers posted so far (HTMX, on every change); nothing is saved."""
+    case = get_case_for(request.user, pk)
+    form_class = _answers_form(instrument)
+    prefix = BSRS5_PREFIX if request.POST.get("_prefix") == BSRS5_PREFIX and instrument == "bsrs5" else None
+    form = form_class(request.POST, prefix=prefix)
+    return render(request, "cases/_assessment_result.html", {"preview": _preview(case, form)})
+
+
+def _mark_error(request: HttpRequest, case: Case, record: Contact | Assessment) -> HttpResponse:
+    form = forms.ErrorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the record is wrong."))
+    else:
+        try:
+            services.mark_entered_in_error(record, reason=form.cleaned_data["reason"], by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Marked as entered in error.") + " " + _next_visit_text(case))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@kinds_required(*CASE_KINDS)
+@require_POST
+def contact_error(request: HttpRequest, pk: int, record: int) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    return _mark_error(request, case, get_object_or_404(Contact, case=case, pk=record))
+
+
+@kinds_required(*CASE_KINDS)
+@require_POST
+def assessment_error(request: HttpRequest, pk: int, record: int) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    return _mark_error(request, case, get_object_or_404(Assessment, case=case, pk=record))

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from safetynet.cases.models import Case, CaseStatus
+from safetynet.cases.models import Case, CaseStatus, ClockQuerySet
+from safetynet.cases.services.common import FIRST_VISIT_CLOCKS
 from safetynet.core import services
 from safetynet.core.access import (
     CASE_KINDS,
@@ -23,6 +25,9 @@ from safetynet.core.access import (
 from safetynet.core.models import Notification
 from safetynet.org.models import AccessKind, Staff
 from safetynet.workforce.staffing import hire_rate_summary
+
+# What the inbox lists as a visit to make: the report's first visit, the plan's visits, the monthly BSRS-5.
+INBOX_VISITS = ("visit", "bsrs5", *FIRST_VISIT_CLOCKS)
 
 
 @login_required
@@ -46,20 +51,31 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def inbox(user: Any, staff: Staff) -> dict[str, object]:
-    """The worker's day: new dispatches, clocks due within three days or overdue, the queue's length."""
+    """The worker's day: visits due today or overdue, other clocks due within three days, new dispatches.
+
+    "The worker's cases" are the open cases they lead or co-work; each list is one query, whatever its length.
+    """
     now = timezone.now()
-    mine = Case.objects.filter(lead=staff)
+    tomorrow = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(now) + datetime.timedelta(days=1), datetime.time.min)
+    )
+    mine = Case.objects.open().filter(Q(lead=staff) | Q(co_workers=staff)).values("pk")
+    visible = cast(ClockQuerySet, clocks_visible_to(user))
+    running = visible.running().filter(case__in=mine).select_related("case__person")
     return {
-        "new_cases": mine.filter(status=CaseStatus.ASSESSING)
-        .select_related("person")
-        .order_by("-assigned_at")[:20],
+        "visits": [
+            (c, c.state(now))
+            for c in running.filter(name__in=INBOX_VISITS, due_at__lt=tomorrow).order_by("due_at", "pk")[:50]
+        ],
         "clocks": [
             (c, c.state(now))
-            for c in clocks_visible_to(user)
-            .filter(case__lead=staff, met_at__isnull=True, due_at__lte=now + datetime.timedelta(days=3))
-            .select_related("case__person")
-            .order_by("due_at")[:30]
+            for c in running.filter(due_at__lte=now + datetime.timedelta(days=3))
+            .exclude(name__in=INBOX_VISITS, due_at__lt=tomorrow)
+            .order_by("due_at", "pk")[:30]
         ],
+        "new_cases": Case.objects.filter(lead=staff, status=CaseStatus.ASSESSING)
+        .select_related("person")
+        .order_by("-assigned_at")[:20],
         "waiting": cases_visible_to(user).filter(status=CaseStatus.PENDING).count()
         if staff.role.kind == AccessKind.SUPERVISOR
         else None,

@@ -1,0 +1,266 @@
+"""Forms of the worker's day: a contact, an assessment per instrument, marking a record entered in error.
+
+Every instrument's form is built from the instrument's own data (`safetynet.domain.instruments`), so
+the wording shown is the wording scored, and `answers()` gives the dict `services.score` expects.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safetynet.cases.models import ContactKind
+from safetynet.domain import rocdate
+from safetynet.domain.instruments import bsrs5, psychiatric, sdm, tipvda, vulnerability
+
+QUICK_MINUTES = (15, 30, 60)
+
+
+class RocDateField(forms.CharField):
+    """A date typed the way Taiwan writes it (115.11.23, 115/11/23, 1151123, 115年11月23日)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        attrs = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "115.11.23"}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return rocdate.parse(text)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Not a date: %(error)s"), params={"error": exc}) from exc
+
+
+def _today_text() -> str:
+    return rocdate.format(timezone.localdate(), "dot")
+
+
+def _now_text() -> str:
+    return timezone.localtime().strftime("%H:%M")
+
+
+class WhenForm(forms.Form):
+    """When something happened: an ROC date and a time, today and now unless changed."""
+
+    day = RocDateField(label=_("Date"))
+    time = forms.TimeField(
+        label=_("Time"), input_formats=["%H:%M", "%H:%M:%S"], widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].initial = _today_text
+        self.fields["time"].initial = _now_text
+
+    def at(self) -> datetime.datetime:
+        return timezone.make_aware(
+            datetime.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
+        )
+
+
+class ContactForm(WhenForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices, widget=forms.RadioSelect)
+    minutes = forms.IntegerField(
+        label=_("Minutes"),
+        min_value=1,
+        max_value=24 * 60,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*"}),
+    )
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    with_whom = forms.CharField(label=_("With whom"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_step = forms.CharField(
+        label=_("Next step"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = ["kind", "day", "time", "minutes", "place", "with_whom", "note", "next_step"]
+
+
+class ErrorForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it wrong?"), max_length=200)
+
+
+# --- assessments --------------------------------------------------------------------------------------
+
+
+def _radio(label: str, choices: list[tuple[Any, str]], required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, required=required)
+
+
+class AnswersForm(forms.Form):
+    """The answers of one instrument; `answers()` after `is_valid()` is what `services.score` takes."""
+
+    instrument: ClassVar[str]
+    # Fields that are not answers (a tick that changes how the score is read, not the score).
+    extra_fields: ClassVar[tuple[str, ...]] = ()
+    # Multiple-choice forms are complete with nothing ticked; scales need every item answered.
+    every_item: ClassVar[bool] = True
+    # Shown above the items: the recall period, what the answer numbers mean.
+    intro: ClassVar[str] = ""
+    legend: ClassVar[str] = ""
+
+    def answer_names(self) -> list[str]:
+        return [name for name in self.fields if name not in self.extra_fields]
+
+    def answered(self) -> int:
+        """How many answer fields the worker has filled in (for the progress line while answering)."""
+        return sum(1 for name in self.answer_names() if self.data.get(self.add_prefix(name), "") != "")
+
+    def has_any(self) -> bool:
+        return self.answered() > 0
+
+    def is_complete(self) -> bool:
+        return not self.every_item or self.answered() == len(self.answer_names())
+
+    def answers(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def running_total(self) -> int | None:
+        """The total of the items answered so far, for instruments that add up; None for the others."""
+        return None
+
+    def _values(self, names: list[str]) -> list[str]:
+        return [str(self.data.get(self.add_prefix(name), "")) for name in names]
+
+
+def _scale(answers: list[str]) -> list[tuple[Any, str]]:
+    """0-4 as five short targets in one row on a phone; the words are in the form's legend."""
+    return [(str(i), str(i)) for i in range(len(answers))]
+
+
+class Bsrs5Form(AnswersForm):
+    instrument = "bsrs5"
+    intro = bsrs5.RECALL
+    legend = " · ".join(f"{i} {text}" for i, text in enumerate(bsrs5.ANSWERS))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i, text in enumerate(bsrs5.ITEMS, start=1):
+            self.fields[f"item_{i}"] = _radio(f"{i}. {text}", _scale(bsrs5.ANSWERS))
+        self.fields["suicide"] = _radio(f"★ {bsrs5.SUICIDE_ITEM}", _scale(bsrs5.ANSWERS))
+
+    def answers(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "items": [int(data[f"item_{i}"]) for i in range(1, len(bsrs5.ITEMS) + 1)],
+            "suicide": int(data["suicide"]),
+        }
+
+    def running_total(self) -> int | None:
+        names = [f"item_{i}" for i in range(1, len(bsrs5.ITEMS) + 1)]
+        valid = {str(i) for i in range(len(bsrs5.ANSWERS))}
+        return sum(int(v) for v in self._values(names) if v in valid)
+
+
+YES_NO = [("1", "是"), ("0", "否")]
+
+
+class TipvdaForm(AnswersForm):
+    instrument = "tipvda"
+    extra_fields = ("not_intimate",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i, text in enumerate(tipvda.ITEMS, start=1):
+            self.fields[f"item_{i}"] = _radio(f"{i}. {text}", YES_NO)
+        self.fields["not_intimate"] = forms.BooleanField(
+            label=_("Not an intimate relationship (the score is then only indicative)"), required=False
+        )
+
+    def answers(self) -> dict[str, Any]:
+        return {"answers": [self.cleaned_data[f"item_{i}"] == "1" for i in range(1, len(tipvda.ITEMS) + 1)]}
+
+    def running_total(self) -> int | None:
+        return self._values([f"item_{i}" for i in range(1, len(tipvda.ITEMS) + 1)]).count("1")
+
+    def not_intimate(self) -> bool:
+        return self.data.get(self.add_prefix("not_intimate"), "") not in ("", "0", "false", "off")
+
+
+class SdmSafetyForm(AnswersForm):
+    instrument = "sdm_safety"
+    every_item = False
+
+    danger = forms.MultipleChoiceField(
+        label=_("Danger factors (1A)"),
+        choices=list(sdm.SAFETY.danger.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    protective = forms.MultipleChoiceField(
+        label=_("Protective capacities (1B)"),
+        choices=list(sdm.SAFETY.protective.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    plan = forms.BooleanField(label=_("A safety plan is in place"), required=False)
+
+    def answers(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"danger": list(data["danger"]), "protective": list(data["protective"]), "plan": data["plan"]}
+
+
+class SdmRiskForm(AnswersForm):
+    instrument = "sdm_risk"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in sdm.RISK.items:
+            self.fields[item.code] = _radio(
+                item.text, [(str(o.points), f"{o.text}（{o.points}）") for o in item.options]
+            )
+
+    def answers(self) -> dict[str, Any]:
+        return {"answers": {item.code: int(self.cleaned_data[item.code]) for item in sdm.RISK.items}}
+
+
+GRADE_LABEL = {"high": "高", "medium": "中", "low": "低"}
+
+
+class VulnerabilityForm(AnswersForm):
+    instrument = "vulnerability"
+    every_item = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["factors"] = forms.MultipleChoiceField(
+            label=_("Factors present"),
+            choices=[
+                (
+                    f"{d.code} {d.name}",
+                    [(f.code, f"{f.code} {f.text}（{GRADE_LABEL[f.grade]}）") for f in d.factors],
+                )
+                for d in vulnerability.CATALOGUE.dimensions
+            ],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+
+    def answers(self) -> dict[str, Any]:
+        return {"factors": list(self.cleaned_data["factors"])}
+
+
+class PsychiatricForm(AnswersForm):
+    instrument = "psychiatric"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"] = _radio(
+            str(_("Care level")), [(code, f"{code} {text}") for code, text in psychiatric.LABELS.items()]
+        )
+
+    def answers(self) -> dict[str, Any]:
+        return {"level": int(self.cleaned_data["level"])}
+
+
+ANSWER_FORMS: dict[str, type[AnswersForm]] = {
+    form.instrument: form
+    for form in (Bsrs5Form, TipvdaForm, SdmSafetyForm, SdmRiskForm, VulnerabilityForm, PsychiatricForm)
+}

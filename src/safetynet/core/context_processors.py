@@ -14,6 +14,7 @@ from safetynet.core.access import PERSON_KINDS, UNIT_KINDS, WORKFORCE_KINDS, sta
 AREAS: list[tuple[Any, str | None, tuple[str, ...]]] = [
     (_("Reports & screening"), "intake:queue", ("screener",)),
     (_("Dispatch queue"), "cases:queue", ("supervisor",)),
+    (_("Team"), "cases:team", ("supervisor", "manager")),
     (_("Clocks"), "cases:clocks", ("screener", "caseworker", "supervisor")),
     (_("Screening rules"), "intake:rules", ("manager", "admin")),
     (_("Cases"), None, ("caseworker", "supervisor")),

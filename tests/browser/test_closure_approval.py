@@ -1,0 +1,98 @@
+"""A supervisor approves a worker's closure request on the team page, through a real browser."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import SAFETYNET
+from tests.browser.test_personas import shot
+
+# Run inside the server's own database: a fresh case of the worker, then the worker asks to close it.
+REQUEST_CLOSURE = """
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from safetynet.cases.services import assign_case, request_closure
+from safetynet.intake.services import receive_report, screen_report
+from safetynet.org.models import Staff
+users = get_user_model().objects
+screener = users.get(username="screener")
+document = {
+    "received_at": timezone.localtime().isoformat(),
+    "area": "10010",
+    "source": "113",
+    "subjects": [{"ref": "c", "role": "child", "types": ["VF"], "town": "10010020"}],
+}
+report = receive_report(document, by=screener).report
+screen_report(report, by=screener)
+worker = Staff.objects.get(user__username="worker")
+case = assign_case(report.case_links.get().case, worker, by=users.get(username="supervisor"))
+closure = request_closure(
+    case,
+    reason="refused",
+    checklist=["plan_reviewed", "family_informed"],
+    open_clocks_reason="案家明確拒絕訪視，首次訪視無法完成",
+    by=worker.user,
+)
+print(f"CLOSURE={closure.pk} CASE={case.pk}")
+"""
+
+
+@pytest.fixture
+def waiting_closure(server, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(closure pk, case pk) of a closure the worker requested, in the browser server's database."""
+    # The `server` fixture's data directory: the only numbered browser-data directory of this session.
+    found = tmp_path_factory.getbasetemp().glob("browser-data*")
+    data = sorted(d for d in found if re.fullmatch(r"browser-data\d+", d.name))
+    assert len(data) == 1, data
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["SAFETYNET_DATA_DIR"] = str(data[0])
+    done = subprocess.run(  # noqa: S603
+        [SAFETYNET, "shell", "-c", REQUEST_CLOSURE],
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=Path(data[0]),
+    )
+    found = re.search(r"CLOSURE=(\d+) CASE=(\d+)", done.stdout)
+    assert found is not None, done.stdout
+    return int(found.group(1)), int(found.group(2))
+
+
+def test_a_supervisor_approves_a_closure_and_the_case_reads_closed(login, server, waiting_closure) -> None:  # type: ignore[no-untyped-def]
+    closure, case = waiting_closure
+    supervisor = login("supervisor")
+    supervisor.goto(f"{server}/cases/team/")
+    card = supervisor.locator(f"[data-testid=closure-{closure}]")
+    assert "案家明確拒絕訪視" in card.inner_text()
+    assert "拒絕服務" in card.inner_text()
+    shot(supervisor, "supervisor-team")
+    card.locator("[data-testid=approve]").click()
+    supervisor.wait_for_url(f"{server}/cases/team/")
+    assert supervisor.locator(f"[data-testid=closure-{closure}]").count() == 0
+    assert supervisor.locator("ul.messages").count() == 1
+
+    supervisor.goto(f"{server}/cases/{case}/")
+    assert "已結案" in supervisor.locator("[data-testid=case-status]").inner_text()
+
+    worker = login("worker", width=390, height=844)
+    worker.goto(f"{server}/cases/{case}/")
+    assert "已結案" in worker.locator("[data-testid=case-status]").inner_text()
+
+    response = login("otherunit").goto(f"{server}/cases/{case}/")
+    assert response is not None and response.status == 404
+
+
+def test_the_team_page_reads_on_a_phone(login, server) -> None:  # type: ignore[no-untyped-def]
+    page = login("supervisor", width=390, height=844)
+    page.goto(f"{server}/cases/team/")
+    assert page.locator("[data-testid=caseload]").count() == 1
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page itself does not scroll sideways; wide tables scroll in their frame"
+    shot(page, "supervisor-team-390")

@@ -21,7 +21,7 @@ from safetynet.core.errors import DomainError
 from safetynet.core.forms import apply_domain_error
 from safetynet.domain import nationalid
 from safetynet.geo.models import Town
-from safetynet.people import services
+from safetynet.people import services, timeline
 from safetynet.people.forms import MemberForm, PersonForm, PersonSearchForm, RelationForm
 from safetynet.people.models import (
     INVERSE_LABEL,
@@ -131,6 +131,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": memberships,
             "relations": relations,
             "relation_form": relation_form,
+            "timeline": timeline.build(request.user, [person]),
         },
     )
 
@@ -168,6 +169,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_for(request.user, pk)
     visible = persons_visible_to(request.user)
     members = household.members.select_related("person").order_by("left_on", "id")
+    visible_ids = set(visible.filter(memberships__household=household).values_list("pk", flat=True))
     form = MemberForm(
         request.POST or None,
         persons=_member_candidates(household, visible),
@@ -192,7 +194,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "members": members,
             "form": form,
-            "visible_ids": set(visible.filter(memberships__household=household).values_list("pk", flat=True)),
+            "visible_ids": visible_ids,
+            # Members merged, each row naming its member; members outside the viewer's area stay out.
+            "timeline": timeline.build(
+                request.user,
+                list({m.person_id: m.person for m in members if m.person_id in visible_ids}.values()),
+            ),
         },
     )
 

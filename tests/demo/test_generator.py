@@ -48,12 +48,42 @@ def filled(area: str, day: datetime.date, **filters: object) -> int:
 
 def empty_the_database() -> None:
     """Remove what the session's demo created (rolled back with the test's transaction)."""
-    from safetynet.cases.models import Case, CaseReport, Clock, CoCase
+    from safetynet.cases.models import (
+        Assessment,
+        Case,
+        CaseReport,
+        Clock,
+        Closure,
+        CoCase,
+        Contact,
+        RiskMeeting,
+        RiskMeetingCase,
+        StatusChange,
+        SupervisionCase,
+        SupervisionSession,
+        Transfer,
+    )
     from safetynet.core.models import Notification
     from safetynet.intake.models import Dispatch, IdempotencyKey, Report, ReportSubject, Screening
     from safetynet.people.models import RegistryEntry
 
-    for model in (Notification, Dispatch, Screening, Clock, CaseReport):
+    # What refers to a case first (an assessment refers to its contact), then the cases.
+    for model in (
+        Notification,
+        Dispatch,
+        Screening,
+        RiskMeetingCase,
+        RiskMeeting,
+        SupervisionCase,
+        SupervisionSession,
+        Assessment,
+        Contact,
+        Closure,
+        Transfer,
+        StatusChange,
+        Clock,
+        CaseReport,
+    ):
         model.objects.all().delete()
     Case.objects.update(cocase=None)
     for model in (CoCase, Case, IdempotencyKey, ReportSubject, Report, RegistryEntry):
@@ -72,12 +102,20 @@ def empty_the_database() -> None:
 
 
 def digest() -> str:
+    from safetynet.cases.models import Assessment, Contact, SupervisionSession
+
     persons = Person.objects.order_by("pk").values_list("name", "birth_date", "town_id")
     staff = Staff.objects.order_by("pk").values_list(
         "name", "unit__name", "role__code", "hired_on", "left_on"
     )
     ids = [p.national_id for p in Person.objects.order_by("pk")]
-    return hashlib.sha256(repr((list(persons), list(staff), ids)).encode()).hexdigest()
+    # The case work (keys differ from run to run, and times follow the clock: neither is compared).
+    work = (
+        list(Contact.objects.order_by("pk").values_list("case__route", "kind", "minutes")),
+        list(Assessment.objects.order_by("pk").values_list("case__route", "instrument", "total")),
+        list(SupervisionSession.objects.order_by("pk").values_list("unit__name", "kind", "held_on")),
+    )
+    return hashlib.sha256(repr((list(persons), list(staff), ids, work)).encode()).hexdigest()
 
 
 # --- determinism and the command ----------------------------------------------------------------------
@@ -127,6 +165,8 @@ def test_it_prints_counts_and_logins_but_no_person_or_password(settings, monkeyp
     call_command("seed_demo", "--scale", "0.02", "--seed", "5", stdout=out)
     text = out.getvalue()
     assert f"{Person.objects.count()}" in text and "households" in text and "positions" in text
+    for label in ("contacts", "assessments", "supervision", "risk meetings"):
+        assert f"  {label} " in text
     for persona in PERSONAS:
         assert f"  {persona.username} " in text
     assert "printed-nowhere-123" not in text

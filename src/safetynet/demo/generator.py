@@ -2,8 +2,9 @@
 
 Agencies and units (data/agencies_units.csv), the staffing plan (data/positions.csv) with staff hired
 along it (see `safetynet.demo.staffing`), the demo accounts, and invented persons in households spread
-over the towns of 嘉義縣 and 嘉義市 by population, then the plan years' reports, screened and dispatched
-(see `safetynet.demo.reports`). Every write goes through the services. One `random.Random(seed)`
+over the towns of 嘉義縣 and 嘉義市 by population, then the plan years' reports, screened and dispatched,
+and the case work on them: contacts, assessments, supervision and high-risk meetings (see
+`safetynet.demo.reports`). Every write goes through the services. One `random.Random(seed)`
 drives every choice, so a seed always gives the same county; "today" is the last day of the last demo
 year unless given.
 """
@@ -18,10 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 from django.utils import timezone
 
-from safetynet.cases.models import Case
+from safetynet.cases.models import Assessment, Case, Contact, RiskMeeting, SupervisionSession
 from safetynet.core.errors import DomainError
 from safetynet.demo import names, reports
 from safetynet.demo.households import IdMaker, PlannedHousehold, TownInfo, TownPlanner
@@ -102,6 +104,10 @@ class Summary:
     leaves: int
     reports: int = 0
     cases: int = 0
+    contacts: int = 0
+    assessments: int = 0
+    supervision_sessions: int = 0
+    risk_meetings: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -116,6 +122,10 @@ class Summary:
             "leave periods": self.leaves,
             "reports": self.reports,
             "cases": self.cases,
+            "contacts": self.contacts,
+            "assessments": self.assessments,
+            "supervision": self.supervision_sessions,
+            "risk meetings": self.risk_meetings,
         }
 
 
@@ -170,13 +180,20 @@ def seed(
         units=Unit.objects.count(),
         positions=Position.objects.count(),
         staff=Staff.objects.count(),
-        accounts=Staff.objects.filter(user__isnull=False).count(),
+        # Accounts that can sign in: every staff member records under an account, the others' have no password.
+        accounts=Staff.objects.filter(user__isnull=False)
+        .exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .count(),
         persons=Person.objects.count(),
         households=Household.objects.count(),
         relations=Relation.objects.count(),
         leaves=LeavePeriod.objects.count(),
         reports=Report.objects.count(),
         cases=Case.objects.count(),
+        contacts=Contact.objects.count(),
+        assessments=Assessment.objects.count(),
+        supervision_sessions=SupervisionSession.objects.count(),
+        risk_meetings=RiskMeeting.objects.count(),
     )
 
 

@@ -14,6 +14,10 @@ Nothing that happens after the demo's last moment (`today`, late afternoon) is d
 reports wait for screening, the last days' cases wait for their supervisor in the units that confirm
 dispatch, and recent clocks are still running. A few fixed reports keep the demo accounts' pages
 meaningful at any scale (see `_persona_incidents`).
+
+The worker's records on each case (contacts, assessments, visits) are `safetynet.demo.casework`'s;
+the monthly high-risk meeting and the units' supervision sessions `safetynet.demo.teamwork`'s; after
+the flow, 嘉義縣's 心衛社工 and 處遇協調社工 are brought to seed 000's caseloads (`safetynet.demo.caseloads`).
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from django.utils import timezone
 from safetynet.cases import services as cases
 from safetynet.cases.models import Case, CaseStatus, Clock
 from safetynet.core import services as notifications
-from safetynet.demo import names
+from safetynet.demo import caseloads, names, teamwork
+from safetynet.demo.casework import FIRST_VISIT_CLOCKS, WRITTEN_ASSESSMENT_CLOCK, CaseFile, Casework
 from safetynet.demo.households import IdMaker, age_on, born_at_age
 from safetynet.demo.staffing import PlanDataError, year_end, year_start
 from safetynet.domain.dispatch import choose_worker, load_ratio
@@ -43,8 +48,8 @@ from safetynet.domain.triage import default_rule_set
 from safetynet.geo.models import Town
 from safetynet.intake import services as intake
 from safetynet.intake.models import Channel, Dispatch, DispatchOutcome, Report, RouteService
-from safetynet.org.models import AccessKind, DispatchMode, Staff, Unit, UnitKind
 from safetynet.org import services as org
+from safetynet.org.models import AccessKind, DispatchMode, Staff, Unit, UnitKind
 from safetynet.people import services as people
 from safetynet.people.models import MemberRole, Person, Registry, Relation, RelationKind
 
@@ -95,6 +100,13 @@ QUEUE_KEPT = datetime.timedelta(days=2)
 LATE_CLOCK_SHARE = 0.1
 ALL_MET_BEFORE = datetime.timedelta(days=7)
 FOLLOW_UP_SHARE = 0.15  # FPC and SWC cases that go to 後追 before closing
+# A worker about to leave closes (or hands over) their cases in their last days.
+HAND_OVER = (1.0, 5.0)  # days before the last day
+# Cases carried over to bring 嘉義縣's 心衛社工 and 處遇協調社工 to seed 000's caseloads came in within
+# this span before the end (心衛社工 cases run a year or more).
+CARRY_SPAN = datetime.timedelta(days=900)
+TCSW_SEXUAL_ASSAULT_SHARE = 120 / 166  # seed 000: 性侵 120 案, 家暴 46 案
+HIGH_RISK_REPORTS = (75.0, 40.0, 12.0)  # days before the end (see `_high_risk_incidents`)
 
 
 class FlowDataError(PlanDataError):
@@ -223,6 +235,8 @@ class Incident:
     subjects: list[Subject]
     relation: str = ""  # between subjects[0] and subjects[1] when both are new: RelationKind
     persona: str = ""
+    carry_for: Staff | None = None  # a case carried over for this worker's caseload (seed 000)
+    kept_open: bool = False  # a fixed report of the last weeks whose case is still open at the end
 
 
 class People:
@@ -299,9 +313,13 @@ class FlowSummary:
     screened: int = 0
     overridden: int = 0
     cases: int = 0
+    reopened: int = 0
     assigned_by_supervisor: int = 0
-    clocks_met: int = 0
     registry_entries: int = 0
+    carried_over: int = 0
+    closed_for_caseload: int = 0
+    risk_meetings: int = 0
+    supervision_sessions: int = 0
 
 
 def simulate_reports(
@@ -349,20 +367,24 @@ class _Flow:
         self.services = {s.route: s for s in RouteService.objects.order_by("pk")}
         self.units = {u.pk: u for u in Unit.objects.filter(county_id__in=self.counties).order_by("pk")}
         # Every worker records under their own account; the demo's extra staff get one that cannot sign in.
-        for staff in Staff.objects.filter(user__isnull=True, unit__county_id__in=self.counties).select_related(
-            "role"
-        ):
+        for staff in Staff.objects.filter(
+            user__isnull=True, unit__county_id__in=self.counties
+        ).select_related("role"):
             org.create_account(staff, username=f"staff{staff.pk:05d}", password=None)
         accounts = Staff.objects.filter(user__isnull=False).select_related("user", "role", "unit")
         self.screeners: dict[str, Any] = {}
         self.supervisors: dict[int, Any] = {}
+        # A closure is approved by a supervisor of the unit employed today (the service checks it).
+        day = timezone.localdate()
         for staff in accounts.order_by("pk"):
             if staff.role.kind == AccessKind.SCREENER and staff.unit.kind == UnitKind.SCREENING:
                 self.screeners.setdefault(staff.unit.county_id or "", staff.user)
-            if staff.role.kind == AccessKind.SUPERVISOR:
+            if staff.role.kind == AccessKind.SUPERVISOR and staff.is_active(day):
                 self.supervisors.setdefault(staff.unit_id, staff.user)
         self.worker = accounts.filter(user__username="worker").first()
         self.staff_users = {s.pk: s.user for s in accounts}
+        self.last_days = {s.pk: s.left_on for s in accounts}
+        self.casework = Casework(rng, self.at, self.end)
 
     # --- the event queue ---------------------------------------------------------------------------
 
@@ -377,6 +399,9 @@ class _Flow:
         first = year_start(self.years[0])
         last = min(self.today, year_end(self.years[1]))
         personas = self._persona_incidents()
+        for day, fixed in self._high_risk_incidents().items():
+            personas[day] += fixed
+        self._plan_risk_meetings(first)
         day = first
         while day <= self.end.date():
             drawn = self._incidents_of(day) if day <= last else []
@@ -386,14 +411,88 @@ class _Flow:
             while self.events and self.events[0][0] < midnight:
                 heapq.heappop(self.events)[2]()
             day += DAY
-        while self.events:
-            heapq.heappop(self.events)[2]()
+        self._drain()
+        self._balance_caseloads(first, last)
+        self.summary.supervision_sessions = teamwork.hold_supervision(self.rng, first, self.end)
         # What the scheduled job does on its next run: clocks past due and unmet are marked, once.
         cases.mark_overdue()
         # Everyone has read what came more than two weeks ago.
         seen = self.end - 14 * DAY
         for user in {u for u in self.staff_users.values() if u is not None}:
             notifications.mark_read(user, up_to=seen, at=seen)
+
+    def _drain(self) -> None:
+        while self.events:
+            heapq.heappop(self.events)[2]()
+
+    def _plan_risk_meetings(self, first: datetime.date) -> None:
+        """Each county's monthly 高危機網絡會議, chaired by a supervisor of its 家防中心."""
+        for county in self.counties:
+            fpc = next(
+                (u for u in self.units.values() if u.county_id == county and u.kind == UnitKind.FPC), None
+            )
+            chair = self.supervisors.get(fpc.pk) if fpc else None
+            if chair is None:
+                continue
+            for held_on in teamwork.meeting_days(first, self.end.date()):
+                moment = datetime.datetime.combine(held_on, datetime.time(14), tzinfo=TAIPEI)
+                recorded = min(moment + 3 * HOUR, self.end)
+                self.at(moment, lambda c=county, d=held_on, b=chair, r=recorded: self._meeting(c, d, b, r))  # type: ignore[misc]
+
+    def _meeting(self, county: str, held_on: datetime.date, by: Any, recorded: datetime.datetime) -> None:
+        if teamwork.hold_risk_meeting(self.rng, county, held_on, by, recorded):
+            self.summary.risk_meetings += 1
+
+    # --- seed 000's caseloads ---------------------------------------------------------------------
+
+    def _balance_caseloads(self, first: datetime.date, last: datetime.date) -> None:
+        """Bring 嘉義縣's 心衛社工 and 處遇協調社工 to seed 000's open caseloads (see `caseloads`): close
+        what is above, carry cases over for what is below, through the flow like any other report."""
+        wanted = caseloads.targets(self.scale, self.end.astimezone(TAIPEI).date())
+        if caseloads.COUNTY not in self.counties:
+            return
+        carried: list[Incident] = []
+        for target in wanted:
+            supervisor = self.supervisors.get(target.staff.unit_id)
+            if supervisor is not None:
+                self.summary.closed_for_caseload += caseloads.close_extra(
+                    self.rng, target, supervisor, self.end
+                )
+            missing = target.cases - caseloads.open_count(target.staff)
+            window = caseloads.carry_window(target.staff, first, last, self.end, CARRY_SPAN)
+            carried += [self._carried(target, window) for _ in range(missing)]
+        # The supervisor assigns each carried case to its worker: the units confirm dispatch meanwhile.
+        modes = {}
+        for unit_id in sorted({i.carry_for.unit_id for i in carried if i.carry_for is not None}):
+            unit = self.units[unit_id]
+            modes[unit_id] = unit.dispatch_mode
+            org.set_dispatch_mode(unit, DispatchMode.CONFIRM)
+        for incident in sorted(carried, key=lambda i: i.received):
+            self.at(incident.received, lambda i=incident: self._receive(i))  # type: ignore[misc]
+        self._drain()
+        for unit_id, mode in modes.items():
+            org.set_dispatch_mode(self.units[unit_id], mode)
+        self.summary.carried_over = len(carried)
+
+    def _carried(self, target: caseloads.Target, window: tuple[datetime.date, datetime.date]) -> Incident:
+        """A report that brought the worker a case: a domestic-violence respondent on the psychiatric
+        registry (心衛社工, rule 4) or under a court-ordered treatment plan (處遇協調社工)."""
+        rng, area = self.rng, caseloads.COUNTY
+        starts, ends = window
+        day = starts + DAY * rng.randint(0, (ends - starts).days)
+        while day.weekday() >= 5:
+            day -= DAY
+        received = self._received_at(max(day, starts), "JUDICIAL")
+        on = received.date()
+        person = self.people.new_aged(area, "M" if rng.random() < 0.85 else "F", 20, 65, on)
+        if target.role == "mhsw":
+            kind, source, flags = rng.choice(("IPV", "IPV", "FV")), "PROTECTIVE", []
+            self._put_on_registry(person, on - DAY * rng.randint(60, 1500))
+        else:
+            sexual = rng.random() < TCSW_SEXUAL_ASSAULT_SHARE
+            kind, source, flags = ("SA" if sexual else "IPV"), "JUDICIAL", ["court_ordered_treatment"]
+        subjects = [Subject("s1", "respondent", [kind], person, flags)]
+        return Incident(area, kind, received, source, subjects, carry_for=target.staff)
 
     # --- drawing the day's reports -----------------------------------------------------------------
 
@@ -659,24 +758,29 @@ class _Flow:
     def _screen(self, report: Report, incident: Incident, at: datetime.datetime) -> None:
         user = self.screeners.get(incident.area)
         choices, reason = None, ""
-        if self.rng.random() < OVERRIDE_SHARE and not incident.persona:
+        if self.rng.random() < OVERRIDE_SHARE and not incident.persona and incident.carry_for is None:
             choices, reason = _override(report)
         screening = intake.screen_report(report, by=user, routes=choices, reason=reason, at=at)
         self.summary.screened += 1
         self.summary.overridden += int(screening.overridden)
-        opened = [
-            d.case
-            for d in Dispatch.objects.filter(screening=screening).select_related("case").order_by("pk")
-            if d.case is not None and d.outcome in (DispatchOutcome.ASSIGNED, DispatchOutcome.QUEUED)
-        ]
-        if not opened:
-            return
+        dispatches = Dispatch.objects.filter(screening=screening).select_related("case").order_by("pk")
+        opened, reopened = [], []
+        for dispatch in dispatches:
+            if dispatch.case is None:
+                continue
+            if dispatch.outcome in (DispatchOutcome.ASSIGNED, DispatchOutcome.QUEUED):
+                opened.append(dispatch.case)
+            elif dispatch.outcome == DispatchOutcome.REOPENED:
+                reopened.append(dispatch.case)  # 結案後再通報: the case is worked again
         clocks: dict[int, list[Clock]] = defaultdict(list)
         for clock in Clock.objects.filter(case__in=opened).order_by("pk"):
             clocks[clock.case_id].append(clock)  # type: ignore[index]
         for case in opened:
             self.summary.cases += 1
             self._follow(case, clocks[case.pk], incident, at)
+        for case in reopened:
+            self.summary.reopened += 1
+            self._follow(case, [], incident, at)
 
     # --- cases --------------------------------------------------------------------------------------
 
@@ -701,6 +805,8 @@ class _Flow:
         day = at.astimezone(TAIPEI).date()
         if incident.persona and self.worker is not None:
             worker: Staff | None = self.worker
+        elif incident.carry_for is not None:
+            worker = incident.carry_for
         else:
             worker = self._choose(case, unit, day)
         if worker is None:
@@ -730,33 +836,68 @@ class _Flow:
     def _plan_case(
         self, case: Case, clocks: list[Clock], incident: Incident, assigned: datetime.datetime
     ) -> None:
-        """When the worker meets each clock and moves the case on; what falls after the end is not done."""
+        """When the worker first visits and moves the case on; what falls after the end is not done.
+        The visits in between are the case work's (`Casework`)."""
         rng = self.rng
         by = self.staff_users.get(case.lead_id or 0)
-        done = assigned
-        for clock in clocks:
-            met = self._meet_time(clock, assigned, incident)
-            if met is None:
-                done = self.end + DAY  # still to do: the case stays in 評估中
-                continue
-            done = max(done, met)
-            self.at(met, lambda c=clock, m=met: self._meet(c, m, by))  # type: ignore[misc]
-        if incident.persona:
-            return  # the demo accounts' cases stay in 評估中
+        first = next((c for c in clocks if c.name in FIRST_VISIT_CLOCKS), None)
+        written = next((c for c in clocks if c.name == WRITTEN_ASSESSMENT_CLOCK), None)
+        if first is not None:
+            visit_at = self._meet_time(first, assigned, incident)
+        else:
+            visit_at = self.casework.first_visit_at(case, assigned)
+        report_at = self._meet_time(written, assigned, incident) if written is not None else None
+        if visit_at is None:
+            report_at = None  # nothing is written before the family is seen
+        elif report_at is not None:
+            report_at = max(report_at, visit_at + HOUR * rng.uniform(2, 48))
+            report_at = report_at if report_at <= self.end else None
+        missing = visit_at is None or (written is not None and report_at is None)
+        done = self.end + DAY if missing else max(t for t in (visit_at, report_at) if t is not None)
+        file = self._case_file(case, incident, by, written is not None)
         timing = self.data.routes.get(case.route)
-        if timing is None:
-            return
+        if incident.persona or timing is None:
+            file.follow_up = not incident.persona
+            self.casework.follow(file, first_at=visit_at, report_at=report_at)
+            return  # the demo accounts' cases stay in 評估中
         decided = max(assigned + DAY * _around(rng, timing.assess_days), done + HOUR * rng.uniform(2, 72))
-        if rng.random() < timing.not_opened:
+        kept_open = incident.carry_for is not None or incident.kept_open
+        if not kept_open and rng.random() < timing.not_opened:
+            file.stop = decided
+            self.casework.follow(file, first_at=visit_at, report_at=report_at)
             self._status(case, CaseStatus.NOT_OPENED, decided, by)
             return
         self._status(case, CaseStatus.SERVING, decided, by)
+        if kept_open:
+            self.casework.follow(file, first_at=visit_at, report_at=report_at)
+            return  # still open at the end
         served = DAY * _around(rng, timing.serve_days, spread=0.55)
         review = decided + served
+        if file.last_day is not None:
+            # The worker closes the case before leaving rather than leave it to nobody.
+            leaving = datetime.datetime.combine(file.last_day, datetime.time(10), tzinfo=TAIPEI)
+            review = min(review, max(leaving - DAY * rng.uniform(*HAND_OVER), decided + DAY))
         if case.route in ("FPC", "SWC") and rng.random() < FOLLOW_UP_SHARE:
-            self._status(case, CaseStatus.FOLLOW_UP, review - min(served * 0.3, DAY * 60), by)
+            self._status(case, CaseStatus.FOLLOW_UP, review - min((review - decided) * 0.3, DAY * 60), by)
         self._status(case, CaseStatus.REVIEW, review, by)
         self._status(case, CaseStatus.CLOSED, review + DAY * rng.uniform(2, 14), by)
+        file.stop = review
+        self.casework.follow(file, first_at=visit_at, report_at=report_at)
+
+    def _case_file(self, case: Case, incident: Incident, by: Any, written: bool) -> CaseFile:
+        subject = next((s for s in incident.subjects if s.person.pk == case.person_id), incident.subjects[0])
+        dimensions = tuple(f.split(":", 1)[1] for f in subject.flags if f.startswith("vulnerability:"))
+        return CaseFile(
+            case=case,
+            by=by,
+            role=subject.role,
+            types=tuple(subject.types),
+            tipvda=subject.tipvda,
+            dimensions=dimensions,
+            psychiatric=self.people.psychiatric.get(subject.person.national_id),
+            last_day=self.last_days.get(case.lead_id or 0),
+            written_report=written,
+        )
 
     def _meet_time(
         self, clock: Clock, assigned: datetime.datetime, incident: Incident
@@ -778,10 +919,6 @@ class _Flow:
                 return None
             met = max(self.end - HOUR * rng.uniform(1, 48), assigned + HOUR)
         return met
-
-    def _meet(self, clock: Clock, at: datetime.datetime, by: Any) -> None:
-        cases.meet_clock(clock, at=at, by=by)
-        self.summary.clocks_met += 1
 
     def _status(self, case: Case, status: str, at: datetime.datetime, by: Any) -> None:
         def move() -> None:
@@ -847,6 +984,30 @@ class _Flow:
                 subjects = [Subject("s1", "child", ["VF"], child, flags)]
             source = self._source(kind, on) if mark != UNSCREENED else "113"
             planned[on].append(Incident(area, kind, received, source, subjects, relation, persona=mark))
+        return planned
+
+    def _high_risk_incidents(self) -> dict[datetime.date, list[Incident]]:
+        """Fixed reports of the last weeks, whatever the scale, so that the high-risk list of 嘉義縣 has
+        cases at the end: women reported by the police with a TIPVDA of 8 or more, listed for the
+        monthly 高危機網絡會議 (the flow's own reports stop with the last plan year)."""
+        planned: dict[datetime.date, list[Incident]] = defaultdict(list)
+        area = caseloads.COUNTY
+        if area not in self.counties:
+            return planned
+        start = datetime.datetime.combine(year_start(self.years[0]), datetime.time(), tzinfo=TAIPEI)
+        for days_before in HIGH_RISK_REPORTS:
+            received = self._received_at((self.end - DAY * days_before).date(), "POLICE")
+            if received < start or received > self.end - DAY:
+                continue
+            on = received.date()
+            woman = self.people.new_aged(area, "F", 22, 55, on)
+            man = self.people.new_aged(area, "M", 24, 60, on, town=woman.town)
+            subjects = [
+                Subject("s1", "victim", ["IPV"], woman, tipvda=self.rng.randint(8, 12)),
+                Subject("s2", "respondent", ["IPV"], man),
+            ]
+            relation = self.rng.choice((RelationKind.SPOUSE, RelationKind.PARTNER))
+            planned[on].append(Incident(area, "IPV", received, "POLICE", subjects, relation, kept_open=True))
         return planned
 
 

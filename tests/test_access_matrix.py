@@ -97,8 +97,80 @@ def worker_case():  # type: ignore[no-untyped-def]
     return assign_case(case, Staff.objects.get(user__username="worker"), by=supervisor)
 
 
+def waiting_closure():  # type: ignore[no-untyped-def]
+    """A closure of the worker's case waiting for the supervisor."""
+    from django.contrib.auth import get_user_model
+
+    from safetynet.cases.services import request_closure
+
+    worker = get_user_model().objects.get(username="worker")
+    return request_closure(
+        worker_case(), reason="goals_met", checklist=["plan_reviewed"], open_clocks_reason="測試", by=worker
+    )
+
+
+def incoming_transfer():  # type: ignore[no-untyped-def]
+    """A case of the other unit (民雄) offered to the worker's unit, whose supervisor answers it."""
+    from django.contrib.auth import get_user_model
+
+    from safetynet.cases.services import request_transfer
+    from safetynet.org.models import Unit
+
+    case = screened_report(town="10010050").case_links.get().case
+    screener = get_user_model().objects.get(username="screener")
+    return request_transfer(case, to_unit=Unit.objects.get(pk=worker_unit_pk()), reason="遷居", by=screener)
+
+
+def risk_meeting():  # type: ignore[no-untyped-def]
+    """A 嘉義縣 network meeting that kept a listed IPV case (TIPVDA 9 at dispatch)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from safetynet.cases.services import Decision, record_risk_meeting
+    from safetynet.intake.services import receive_report, screen_report
+
+    screener = get_user_model().objects.get(username="screener")
+    document = {
+        "received_at": timezone.localtime().isoformat(),
+        "area": "10010",
+        "source": "113",
+        "subjects": [{"ref": "v", "role": "victim", "types": ["IPV"], "town": "10010020", "tipvda_score": 9}],
+    }
+    report = receive_report(document, by=screener).report
+    screen_report(report, by=screener)
+    case = report.case_links.get(case__route="FPC").case
+    manager = get_user_model().objects.get(username="manager")
+    return record_risk_meeting(
+        area="10010",
+        held_on=timezone.localdate(),
+        title="會議",
+        decisions=[Decision(case, "keep")],
+        by=manager,
+    )
+
+
+def worker_record(kind: str) -> dict[str, int]:
+    """A contact or an assessment on a fresh case of the worker: the case and record keys of its URL."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from safetynet.cases.services import record_assessment, record_contact
+
+    case, worker = worker_case(), get_user_model().objects.get(username="worker")
+    if kind == "contact":
+        record = record_contact(case, kind="phone", occurred_at=timezone.now(), minutes=5, by=worker)
+    else:
+        answers = {"level": 3}
+        record = record_assessment(
+            case, instrument="psychiatric", answers=answers, assessed_at=timezone.now(), by=worker
+        )
+    return {"pk": case.pk, "record": record.pk}
+
+
 CASE_PAGE = row(403, worker=200, supervisor=200, teammate=404, otherunit=404)
+HIGH_RISK_PAGE = row(403, worker=200, teammate=200, otherunit=200, supervisor=200, manager=200)
 CLOCK_POST = row(403, worker=302, supervisor=302, teammate=404, otherunit=404)
+LIFECYCLE_POST = row(403, worker=405, teammate=405, otherunit=405, supervisor=405)
 
 
 # url name → (method, kwargs factory, expected status per persona)
@@ -123,6 +195,40 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
         row(403, screener=200, worker=200, teammate=200, otherunit=200, supervisor=200),
     ),
     "cases:clock_met": ("post", lambda: {"pk": worker_case().clocks.first().pk}, CLOCK_POST),
+    # The worker's records on a case: the case page's people only; a POST answers with the case page.
+    "cases:contact_new": ("get", lambda: {"pk": worker_case().pk}, CASE_PAGE),
+    "cases:contact_error": ("post", lambda: worker_record("contact"), CLOCK_POST),
+    "cases:assessment_new": ("get", lambda: {"pk": worker_case().pk, "instrument": "bsrs5"}, CASE_PAGE),
+    "cases:assessment_preview": (
+        "post",
+        lambda: {"pk": worker_case().pk, "instrument": "tipvda"},
+        row(403, worker=200, supervisor=200, teammate=404, otherunit=404, anonymous=302),
+    ),
+    "cases:assessment_error": ("post", lambda: worker_record("assessment"), CLOCK_POST),
+    # The high-risk IPV list: FPC staff and managers county-wide, other case staff their own cases;
+    # meetings recorded by FPC supervisors and managers (the demo's supervisor is not FPC).
+    "cases:high_risk": ("get", dict, HIGH_RISK_PAGE),
+    "cases:meeting": ("get", lambda: {"pk": risk_meeting().pk}, HIGH_RISK_PAGE),
+    "cases:meeting_new": ("get", dict, row(403, manager=200)),
+    # The supervisor's team page (team_views): managers may look at a unit of their county too.
+    "cases:team": ("get", dict, row(403, supervisor=200, manager=200)),
+    "cases:closure_approve": ("post", lambda: {"pk": waiting_closure().pk}, row(403, supervisor=302)),
+    "cases:supervision": (
+        "get",
+        dict,
+        row(403, worker=200, teammate=200, otherunit=200, supervisor=200),
+    ),
+    "cases:supervision_new": ("get", dict, row(403, supervisor=200)),
+    # The case's course (lifecycle_views): POST-only views answer GET with 405 to the roles they serve.
+    "cases:status": ("get", lambda: {"pk": worker_case().pk}, LIFECYCLE_POST),
+    "cases:plan": ("get", lambda: {"pk": worker_case().pk}, LIFECYCLE_POST),
+    "cases:co_workers": ("get", lambda: {"pk": worker_case().pk}, LIFECYCLE_POST),
+    "cases:closure_request": ("get", lambda: {"pk": worker_case().pk}, LIFECYCLE_POST),
+    "cases:reopen": ("get", lambda: {"pk": worker_case().pk}, LIFECYCLE_POST),
+    "cases:transfer_request": ("get", lambda: {"pk": worker_case().pk}, LIFECYCLE_POST),
+    "cases:closure_decide": ("get", lambda: {"pk": waiting_closure().pk}, row(403, supervisor=405)),
+    "cases:transfer": ("get", lambda: {"pk": incoming_transfer().pk}, row(403, supervisor=200)),
+    "cases:transfer_decide": ("get", lambda: {"pk": incoming_transfer().pk}, row(403, supervisor=405)),
     "people:list": ("get", dict, PERSON_LIST),
     "people:new": ("get", dict, PERSON_LIST),
     "people:detail": ("get", lambda: {"pk": worker_person().pk}, PERSON_PAGES),
@@ -164,6 +270,9 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "api:openapi-view": ("get", dict, row(200, anonymous=200)),
     "api:me": ("get", dict, row(401, anonymous=401)),  # token only: a session is not enough
     "api:receive": ("post", dict, row(401, anonymous=401)),
+    "api:case_detail": ("get", lambda: {"pk": 1}, row(401, anonymous=401)),
+    "api:record_contact": ("post", lambda: {"pk": 1}, row(401, anonymous=401)),
+    "api:record_assessment": ("post", lambda: {"pk": 1}, row(401, anonymous=401)),
     "api:list_counties": ("get", dict, row(200, anonymous=200)),
     "api:list_towns": ("get", lambda: {"code": "10010"}, row(200, anonymous=200)),
     # Rule sets: administrators and managers only.

@@ -53,7 +53,9 @@ def supervisors_of(unit: Unit) -> list[Any]:
 
 def lock(case: Case, version: int | None = None) -> Case:
     """The case row, locked for this transaction; with `version`, refused if someone saved it since."""
-    locked = Case.objects.select_for_update().select_related("person", "unit", "lead").get(pk=case.pk)
+    locked = (
+        Case.objects.select_for_update(of=("self",)).select_related("person", "unit", "lead").get(pk=case.pk)
+    )
     if version is not None and locked.version != version:
         raise EditConflict(locked)
     return locked

@@ -232,7 +232,7 @@ def decide_transfer(
     at = at or timezone.now()
     # The case first, as every other write locks it, then the transfer.
     locked = lock(Transfer.objects.get(pk=transfer.pk).case)
-    fresh = Transfer.objects.select_for_update().select_related("to_unit").get(pk=transfer.pk)
+    fresh = Transfer.objects.select_for_update(of=("self",)).select_related("to_unit").get(pk=transfer.pk)
     if fresh.accepted is not None:
         raise DomainError("此移轉已回覆", field="decision")
     if not locked.is_open or locked.status == CaseStatus.REVIEW:

@@ -212,7 +212,6 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "cases:meeting_new": ("get", dict, row(403, manager=200)),
     # The supervisor's team page (team_views): managers may look at a unit of their county too.
     "cases:team": ("get", dict, row(403, supervisor=200, manager=200)),
-    "cases:closure_approve": ("post", lambda: {"pk": waiting_closure().pk}, row(403, supervisor=302)),
     "cases:supervision": (
         "get",
         dict,

@@ -214,6 +214,10 @@ def waiting_closure() -> Closure:
     )
 
 
+FROM_TEAM = {"next": "team"}
+DECIDE_APPROVE = {**FROM_TEAM, "decide-decision": "approve"}
+
+
 def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
     return [str(m) for m in get_messages(response.wsgi_request)]
 
@@ -226,7 +230,7 @@ def test_the_supervisor_sees_the_waiting_closure_and_approves_it(as_user) -> Non
     html = page.content.decode()
     assert f'data-testid="closure-{closure.pk}"' in html
     assert "案家拒絕訪視" in html and "拒絕服務" in html
-    response = supervisor.post(f"/cases/closures/{closure.pk}/decide/", {"decision": "approve"})
+    response = supervisor.post(f"/cases/closure-requests/{closure.pk}/decide/", DECIDE_APPROVE)
     assert response.status_code == 302 and response["Location"] == "/cases/team/"
     closure.refresh_from_db()
     case = Case.objects.get(pk=closure.case_id)
@@ -239,8 +243,8 @@ def test_the_supervisor_sees_the_waiting_closure_and_approves_it(as_user) -> Non
 def test_a_second_approval_is_a_message_not_an_error(as_user) -> None:  # type: ignore[no-untyped-def]
     closure = waiting_closure()
     supervisor = as_user("supervisor")
-    supervisor.post(f"/cases/closures/{closure.pk}/decide/", {"decision": "approve"})
-    again = supervisor.post(f"/cases/closures/{closure.pk}/decide/", {"decision": "approve"}, follow=True)
+    supervisor.post(f"/cases/closure-requests/{closure.pk}/decide/", DECIDE_APPROVE)
+    again = supervisor.post(f"/cases/closure-requests/{closure.pk}/decide/", DECIDE_APPROVE, follow=True)
     assert again.status_code == 200
     assert any("此結案申請已審核" in m for m in messages_of(again))
 
@@ -248,12 +252,16 @@ def test_a_second_approval_is_a_message_not_an_error(as_user) -> None:  # type: 
 def test_returning_needs_a_note_and_sends_the_case_back_to_work(as_user) -> None:  # type: ignore[no-untyped-def]
     closure = waiting_closure()
     supervisor = as_user("supervisor")
-    bare = supervisor.post(f"/cases/closures/{closure.pk}/decide/", {"decision": "return", "note": "  "})
+    bare = supervisor.post(
+        f"/cases/closure-requests/{closure.pk}/decide/",
+        {**FROM_TEAM, "decide-decision": "return", "decide-decision_note": "  "},
+    )
     assert bare.status_code == 302
     assert any("退回請寫明理由" in m for m in messages_of(bare))
     assert Case.objects.get(pk=closure.case_id).status == CaseStatus.REVIEW
     response = supervisor.post(
-        f"/cases/closures/{closure.pk}/decide/", {"decision": "return", "note": "請先完成結案前評估"}
+        f"/cases/closure-requests/{closure.pk}/decide/",
+        {**FROM_TEAM, "decide-decision": "return", "decide-decision_note": "請先完成結案前評估"},
     )
     assert response.status_code == 302
     closure.refresh_from_db()
@@ -263,16 +271,18 @@ def test_returning_needs_a_note_and_sends_the_case_back_to_work(as_user) -> None
 
 def test_a_decision_without_a_choice_is_a_message(as_user) -> None:  # type: ignore[no-untyped-def]
     closure = waiting_closure()
-    response = as_user("supervisor").post(f"/cases/closures/{closure.pk}/decide/", {"decision": "maybe"})
+    response = as_user("supervisor").post(
+        f"/cases/closure-requests/{closure.pk}/decide/", {**FROM_TEAM, "decide-decision": "maybe"}
+    )
     assert response.status_code == 302
     assert Case.objects.get(pk=closure.case_id).status == CaseStatus.REVIEW
 
 
 def test_only_the_units_supervisor_may_decide(as_user) -> None:  # type: ignore[no-untyped-def]
     closure = waiting_closure()
-    url = f"/cases/closures/{closure.pk}/decide/"
+    url = f"/cases/closure-requests/{closure.pk}/decide/"
     for persona in ("worker", "teammate", "otherunit", "manager"):
-        assert as_user(persona).post(url, {"decision": "approve"}).status_code == 403, persona
+        assert as_user(persona).post(url, DECIDE_APPROVE).status_code == 403, persona
     stranger = (
         Staff.objects.filter(role__kind=AccessKind.SUPERVISOR, user__isnull=False, left_on__isnull=True)
         .exclude(unit_id=closure.case.unit_id)
@@ -281,10 +291,10 @@ def test_only_the_units_supervisor_may_decide(as_user) -> None:  # type: ignore[
     assert stranger is not None
     other = as_user(None)
     other.force_login(stranger.user)
-    assert other.post(url, {"decision": "approve"}).status_code == 404
+    assert other.post(url, DECIDE_APPROVE).status_code == 404
     assert as_user("supervisor").get(url).status_code == 405
     assert (
-        as_user("supervisor").post("/cases/closures/99999999/decide/", {"decision": "approve"}).status_code
+        as_user("supervisor").post("/cases/closure-requests/99999999/decide/", DECIDE_APPROVE).status_code
         == 404
     )
     assert Case.objects.get(pk=closure.case_id).status == CaseStatus.REVIEW

@@ -290,9 +290,12 @@ def closure_request(request: HttpRequest, pk: int) -> HttpResponse:
 @kinds_required(*SUPERVISOR)
 @require_POST
 def closure_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or return a closure, from the case page or from the team page (`next=team`), which gets
+    its answer back as a message on the team page."""
     closure = get_object_or_404(Closure.objects.filter(case__in=cases_visible_to(request.user)), pk=pk)
     case = get_case_for(request.user, closure.case_id)
     form = ClosureDecisionForm(request.POST, prefix="decide")
+    from_team = request.POST.get("next") == "team"
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
@@ -300,15 +303,21 @@ def closure_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 closure, approve=approve, by=request.user, note=form.cleaned_data["decision_note"]
             )
         except DomainError as error:
+            if from_team:
+                messages.error(request, f"{case.person.name}：{error.message}")
+                return redirect("cases:team")
             apply_domain_error(form, error)
         else:
             messages.success(
                 request,
-                _("Closure approved: the case is closed.")
+                _("Closure approved: %(name)s.") % {"name": case.person.name}
                 if approve
-                else _("Closure returned to the worker."),
+                else _("Closure returned: %(name)s.") % {"name": case.person.name},
             )
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("cases:team") if from_team else redirect("cases:detail", pk=case.pk)
+    elif from_team:
+        messages.error(request, _("Choose to approve or to return the closure."))
+        return redirect("cases:team")
     return _form_page(
         request,
         case,

@@ -10,15 +10,14 @@ from django import forms
 from django.contrib import messages
 from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from safetynet.cases import selectors, services
-from safetynet.cases.models import Case, Closure, SupervisionKind
+from safetynet.cases.models import Case, SupervisionKind
 from safetynet.core.access import (
     CASE_KINDS,
     cases_visible_to,
@@ -83,33 +82,6 @@ def team(request: HttpRequest) -> HttpResponse:
         "units": None if is_supervisor else units_visible_to(request.user).order_by("kind", "name"),
     }
     return render(request, "cases/team.html", context)
-
-
-class ClosureDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "approve"), ("return", "return")])
-    note = forms.CharField(max_length=300, required=False)
-
-
-@kinds_required(AccessKind.SUPERVISOR)
-@require_POST
-def closure_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve a closure request (已結案) or return the case to work with a note."""
-    closure = get_object_or_404(
-        Closure.objects.filter(case__in=cases_visible_to(request.user)).select_related("case__person"), pk=pk
-    )
-    form = ClosureDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose to approve or to return the closure."))
-        return redirect("cases:team")
-    approve = form.cleaned_data["decision"] == "approve"
-    try:
-        services.decide_closure(closure, approve=approve, by=request.user, note=form.cleaned_data["note"])
-    except DomainError as error:
-        messages.error(request, f"{closure.case.person.name}：{error.message}")
-    else:
-        done = _("Closure approved: %(name)s.") if approve else _("Closure returned: %(name)s.")
-        messages.success(request, done % {"name": closure.case.person.name})
-    return redirect("cases:team")
 
 
 # --- supervision sessions ----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("clocks/", views.clock_board, name="clocks"),
     path("team/", team_views.team, name="team"),
-    path("closures/<int:pk>/decide/", team_views.closure_approve, name="closure_approve"),
     path("supervision/", team_views.supervision, name="supervision"),
     path("supervision/new/", team_views.supervision_new, name="supervision_new"),
     path("clocks/<int:pk>/met/", views.clock_met, name="clock_met"),

@@ -18,11 +18,13 @@ from safetynet.cases.models import (
     StatusChange,
 )
 from safetynet.core.errors import DomainError
+from safetynet.core.services import notify
 from safetynet.domain import visitplan
 from safetynet.domain.casestatus import IllegalTransition, check_transition
 from safetynet.org.models import AccessKind, Staff, Unit
 
 FIRST_VISIT_CLOCKS = ("cp1_first_visit", "cp2_first_visit", "vf_first_visit", "su_first_contact")
+HIGH_RISK_LIST = "high_risk_meeting"  # the rule set's list code for the 高危機網絡會議
 TASK_LABEL = {FollowUpTask.VISIT: "定期訪視", FollowUpTask.BSRS5: "每月BSRS-5施測"}
 
 
@@ -164,3 +166,19 @@ def replan(case: Case, at: datetime.datetime) -> None:
             starts_at=base,
             due_at=due,
         )
+
+
+def list_high_risk(case: Case, *, since: datetime.datetime, why: str, at: datetime.datetime) -> None:
+    """List a locked case for the 高危機網絡會議 from `since` (the TIPVDA's or the report's time: a re-test
+    in between must count as "since listing" when the meeting delists) and tell the unit's supervisors."""
+    case.high_risk, case.high_risk_since = True, since
+    if HIGH_RISK_LIST not in case.lists:
+        case.lists = [*case.lists, HIGH_RISK_LIST]
+    case.save(update_fields=["high_risk", "high_risk_since", "lists"])
+    notify(
+        supervisors_of(case.unit),
+        kind="high_risk",
+        message=f"{why}，列入高危機網絡會議：{case.person.name}",
+        url=case_url(case),
+        at=at,
+    )

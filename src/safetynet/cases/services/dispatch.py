@@ -13,14 +13,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safetynet.cases.models import OPEN_STATUSES, Case, CaseReport, CaseStatus, Clock, CoCase, StatusChange
-from safetynet.cases.services.common import case_url, lock, move, replan, supervisors_of
+from safetynet.cases.services.common import (
+    HIGH_RISK_LIST,
+    case_url,
+    list_high_risk,
+    lock,
+    move,
+    replan,
+    supervisors_of,
+)
 from safetynet.core.errors import DomainError
 from safetynet.core.services import notify
 from safetynet.domain.dispatch import Candidate, choose_worker
 from safetynet.org.models import AccessKind, DispatchMode, Staff, Unit
 
 DEFAULT_CASELOAD = 25  # for roles without a standard, when ranking load
-HIGH_RISK_LIST = "high_risk_meeting"  # the rule set's list code for the 高危機網絡會議
 
 
 @dataclass(frozen=True)
@@ -156,17 +163,7 @@ def attach_report(
         case=case, report=report, defaults={"re_report": True, "attached_at": at}
     )
     if HIGH_RISK_LIST in lists and not case.high_risk:
-        locked = lock(case)
-        locked.high_risk, locked.high_risk_since = True, at
-        locked.lists = sorted({*locked.lists, HIGH_RISK_LIST})
-        locked.save(update_fields=["high_risk", "high_risk_since", "lists"])
-        notify(
-            supervisors_of(case.unit),
-            kind="high_risk",
-            message=f"續報列入高危機網絡會議：{case.person.name}",
-            url=case_url(case),
-            at=at,
-        )
+        list_high_risk(lock(case), since=at, why="續報TIPVDA高度危險", at=at)
     if created and case.lead is not None:
         notify(
             [case.lead.user], kind="re_report", message=f"續報：{case.person.name}", url=case_url(case), at=at

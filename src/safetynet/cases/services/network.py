@@ -21,8 +21,7 @@ from safetynet.cases.models import (
     SupervisionKind,
     SupervisionSession,
 )
-from safetynet.cases.services.common import lock
-from safetynet.cases.services.work import HIGH_RISK_LIST
+from safetynet.cases.services.common import HIGH_RISK_LIST, lock
 from safetynet.core.errors import DomainError
 from safetynet.org.models import Staff, Unit
 

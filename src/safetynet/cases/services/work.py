@@ -10,20 +10,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from safetynet.cases.models import Assessment, Case, Clock, Contact, ContactKind
-from safetynet.cases.services.common import case_url, lock, replan, running_clocks, supervisors_of, touch
+from safetynet.cases.services.common import (
+    case_url,
+    list_high_risk,
+    lock,
+    replan,
+    running_clocks,
+    supervisors_of,
+    touch,
+)
 from safetynet.core.errors import DomainError
 from safetynet.core.services import notify
 from safetynet.domain import instruments, visitplan
 from safetynet.org.models import AccessKind, Staff
 
 FUTURE_SLACK = datetime.timedelta(minutes=5)
-HIGH_RISK_LIST = "high_risk_meeting"
 
 
 def _check_when(case: Case, at: datetime.datetime, field: str) -> None:
     if at > timezone.now() + FUTURE_SLACK:
         raise DomainError("時間不能在未來", field=field)
-    if at < case.opened_at - datetime.timedelta(days=1):
+    if at < case.opened_at:
         raise DomainError("時間早於開案", field=field)
     if not case.is_open:
         raise DomainError("此案已結案，請先重新開案", field=field)
@@ -147,7 +154,7 @@ def record_assessment(
     _meet(locked, visitplan.clocks_met_by_assessment(instrument), assessed_at, by)
     _set_risk(locked, by, at)
     if instrument == "tipvda" and result.band == "high" and not locked.high_risk:
-        _list_high_risk(locked, assessed_at, at)
+        list_high_risk(locked, since=assessed_at, why="TIPVDA 高度危險", at=at)
     if instrument == "bsrs5" and result.refer:
         notify(
             [u for u in [locked.lead.user if locked.lead else None, *supervisors_of(locked.unit)] if u],
@@ -171,22 +178,6 @@ def _set_risk(case: Case, by: Any, at: datetime.datetime) -> None:
     if level != case.risk_level:
         case.risk_level, case.risk_set_at = level, at
         touch(case, by, at, ["risk_level", "risk_set_at"])
-
-
-def _list_high_risk(case: Case, since: datetime.datetime, at: datetime.datetime) -> None:
-    # Listed from the day of the TIPVDA that listed it, not the day it was typed in: a re-test done in
-    # between must count as "since listing" when the meeting delists (network.record_risk_meeting).
-    case.high_risk, case.high_risk_since = True, since
-    if HIGH_RISK_LIST not in case.lists:
-        case.lists = [*case.lists, HIGH_RISK_LIST]
-    case.save(update_fields=["high_risk", "high_risk_since", "lists"])
-    notify(
-        supervisors_of(case.unit),
-        kind="high_risk",
-        message=f"TIPVDA 高度危險，列入高危機網絡會議：{case.person.name}",
-        url=case_url(case),
-        at=at,
-    )
 
 
 @transaction.atomic

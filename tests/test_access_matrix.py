@@ -167,7 +167,33 @@ def worker_record(kind: str) -> dict[str, int]:
     return {"pk": case.pk, "record": record.pk}
 
 
+def worker_referral():  # type: ignore[no-untyped-def]
+    """A referral of a fresh case of the worker to the demo partner (嘉義家扶中心), sent."""
+    from django.contrib.auth import get_user_model
+
+    from safetynet.referrals.models import Service, ServiceCategory
+    from safetynet.referrals.services import create_referral
+
+    return create_referral(
+        worker_case(),
+        service=Service.objects.get(organization__name="嘉義家扶中心", name="兒少及家庭扶助"),
+        category=ServiceCategory.objects.get(code="family_support"),
+        reason="測試",
+        consent="written",
+        by=get_user_model().objects.get(username="worker"),
+    )
+
+
+def answer_link() -> dict[str, str]:
+    from django.contrib.auth import get_user_model
+
+    from safetynet.referrals.services import issue_link
+
+    return {"token": issue_link(worker_referral(), by=get_user_model().objects.get(username="worker"))[1]}
+
+
 CASE_PAGE = row(403, worker=200, supervisor=200, teammate=404, otherunit=404)
+CASEWORK = row(403, worker=200, teammate=200, otherunit=200, supervisor=200)
 HIGH_RISK_PAGE = row(403, worker=200, teammate=200, otherunit=200, supervisor=200, manager=200)
 CLOCK_POST = row(403, worker=302, supervisor=302, teammate=404, otherunit=404)
 LIFECYCLE_POST = row(403, worker=405, teammate=405, otherunit=405, supervisor=405)
@@ -228,6 +254,24 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "cases:closure_decide": ("get", lambda: {"pk": waiting_closure().pk}, row(403, supervisor=405)),
     "cases:transfer": ("get", lambda: {"pk": incoming_transfer().pk}, row(403, supervisor=200)),
     "cases:transfer_decide": ("get", lambda: {"pk": incoming_transfer().pk}, row(403, supervisor=405)),
+    # Referrals: the referrer's side (the case's people), the partner's portal, the single-use link.
+    "referrals:list": ("get", dict, CASEWORK),
+    "referrals:new": ("get", lambda: {"pk": worker_case().pk}, CASE_PAGE),
+    "referrals:service_options": ("get", dict, CASEWORK),
+    "referrals:detail": ("get", lambda: {"pk": worker_referral().pk}, CASE_PAGE),
+    "referrals:move": ("post", lambda: {"pk": worker_referral().pk}, CLOCK_POST),
+    "referrals:link": (
+        "post",
+        lambda: {"pk": worker_referral().pk},
+        row(403, worker=200, supervisor=200, teammate=404, otherunit=404),
+    ),
+    "referrals:partner": ("get", dict, row(403, partner=200)),
+    "referrals:partner_detail": ("get", lambda: {"pk": worker_referral().pk}, row(403, partner=200)),
+    "referrals:partner_move": ("post", lambda: {"pk": worker_referral().pk}, row(403, partner=302)),
+    "referrals:answer": ("get", answer_link, row(200, anonymous=200)),
+    "referrals:directory": ("get", dict, row(200)),
+    "referrals:organization": ("get", lambda: {"pk": worker_referral().organization_id}, row(200)),
+    "referrals:stats": ("get", dict, row(403, supervisor=200, manager=200, admin=200, reviewer=200)),
     "people:list": ("get", dict, PERSON_LIST),
     "people:new": ("get", dict, PERSON_LIST),
     "people:detail": ("get", lambda: {"pk": worker_person().pk}, PERSON_PAGES),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "safetynet.workforce",
     "safetynet.intake",
     "safetynet.cases",
+    "safetynet.referrals",
 ]
 
 MIDDLEWARE = [

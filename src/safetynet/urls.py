@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("intake/", include("safetynet.intake.urls")),
     path("cases/", include("safetynet.cases.urls")),
+    path("referrals/", include("safetynet.referrals.urls")),
     path("people/", include("safetynet.people.urls")),
     path("org/", include("safetynet.org.urls")),
     path("workforce/", include("safetynet.workforce.urls")),

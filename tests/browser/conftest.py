@@ -7,6 +7,7 @@ exactly as `make run` starts it, so these tests see what a person sees.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -56,6 +57,31 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def in_server(server, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """`in_server(code)` runs Python in the browser server's own database; returns what it printed."""
+    # The `server` fixture's data directory: the only numbered browser-data directory of this session.
+    found = tmp_path_factory.getbasetemp().glob("browser-data*")
+    data = sorted(d for d in found if re.fullmatch(r"browser-data\d+", d.name))
+    assert len(data) == 1, data
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["SAFETYNET_DATA_DIR"] = str(data[0])
+
+    def run(code: str) -> str:
+        done = subprocess.run(  # noqa: S603
+            [SAFETYNET, "shell", "-c", code],
+            env=env,
+            check=True,
+            timeout=120,
+            capture_output=True,
+            text=True,
+            cwd=data[0],
+        )
+        return done.stdout
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import SAFETYNET
 from tests.browser.test_personas import shot
 
 # Run inside the server's own database: a fresh case of the worker, then the worker asks to close it.
@@ -43,25 +39,10 @@ print(f"CLOSURE={closure.pk} CASE={case.pk}")
 
 
 @pytest.fixture
-def waiting_closure(server, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def waiting_closure(in_server) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """(closure pk, case pk) of a closure the worker requested, in the browser server's database."""
-    # The `server` fixture's data directory: the only numbered browser-data directory of this session.
-    found = tmp_path_factory.getbasetemp().glob("browser-data*")
-    data = sorted(d for d in found if re.fullmatch(r"browser-data\d+", d.name))
-    assert len(data) == 1, data
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env["SAFETYNET_DATA_DIR"] = str(data[0])
-    done = subprocess.run(  # noqa: S603
-        [SAFETYNET, "shell", "-c", REQUEST_CLOSURE],
-        env=env,
-        check=True,
-        timeout=120,
-        capture_output=True,
-        text=True,
-        cwd=Path(data[0]),
-    )
-    found = re.search(r"CLOSURE=(\d+) CASE=(\d+)", done.stdout)
-    assert found is not None, done.stdout
+    found = re.search(r"CLOSURE=(\d+) CASE=(\d+)", in_server(REQUEST_CLOSURE))
+    assert found is not None
     return int(found.group(1)), int(found.group(2))
 
 

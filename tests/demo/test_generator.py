@@ -66,9 +66,20 @@ def empty_the_database() -> None:
     from safetynet.core.models import Notification
     from safetynet.intake.models import Dispatch, IdempotencyKey, Report, ReportSubject, Screening
     from safetynet.people.models import RegistryEntry
+    from safetynet.referrals import models as referrals
 
     # What refers to a case first (an assessment refers to its contact), then the cases.
     for model in (
+        referrals.ReferralLink,
+        referrals.ReferralEvent,
+        referrals.Referral,
+        referrals.Schedule,
+        referrals.Phone,
+        referrals.PartnerContact,
+        referrals.ServiceAtLocation,
+        referrals.Service,
+        referrals.Location,
+        referrals.Organization,
         Notification,
         Dispatch,
         Screening,
@@ -103,6 +114,7 @@ def empty_the_database() -> None:
 
 def digest() -> str:
     from safetynet.cases.models import Assessment, Contact, SupervisionSession
+    from safetynet.referrals.models import Referral
 
     persons = Person.objects.order_by("pk").values_list("name", "birth_date", "town_id")
     staff = Staff.objects.order_by("pk").values_list(
@@ -114,6 +126,7 @@ def digest() -> str:
         list(Contact.objects.order_by("pk").values_list("case__route", "kind", "minutes")),
         list(Assessment.objects.order_by("pk").values_list("case__route", "instrument", "total")),
         list(SupervisionSession.objects.order_by("pk").values_list("unit__name", "kind", "held_on")),
+        list(Referral.objects.order_by("pk").values_list("category__code", "organization__name", "status")),
     )
     return hashlib.sha256(repr((list(persons), list(staff), ids, work)).encode()).hexdigest()
 

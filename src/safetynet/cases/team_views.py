@@ -30,6 +30,7 @@ from safetynet.core.errors import DomainError
 from safetynet.core.forms import ROCDateField, apply_domain_error
 from safetynet.domain import rocdate
 from safetynet.org.models import AccessKind, Staff, Unit
+from safetynet.referrals.selectors import overdue_referrals
 
 TEAM_KINDS = (AccessKind.SUPERVISOR, AccessKind.MANAGER)
 REREPORT_WINDOW = datetime.timedelta(days=183)  # DOMAIN §5: re-report watch of 6 months
@@ -80,6 +81,8 @@ def team(request: HttpRequest) -> HttpResponse:
         "closed_recently": selectors.closed_since(unit, since),
         "rereported": selectors.rereports_after_closure(unit, since),
         "units": None if is_supervisor else units_visible_to(request.user).order_by("kind", "name"),
+        # Referrals of the unit a partner has not answered in time (names: the supervisors only).
+        "overdue_referrals": list(overdue_referrals(unit, now)) if is_supervisor else None,
     }
     return render(request, "cases/team.html", context)
 

@@ -121,6 +121,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": STATE_LABEL,
         "risk_badge": RISK_BADGE,
         "routes": current_rule_set().codes.routes,
+        "referrals": [
+            (r, r.overdue(now))
+            for r in case.referrals.select_related("organization", "category").order_by("-created_at")
+        ],
     }
     context.update(panel_context(request.user, case))
     return render(request, "cases/detail.html", context)

@@ -8,6 +8,9 @@ Roles grant kinds of work (`AccessKind`); objects are scoped by the user's unit:
   supervisors of the case's unit;
 - units: a worker sees their own unit; supervisors and managers every unit of their county;
   administrators every unit; partners and reviewers none (403);
+- referrals: a case's referrals are seen by those who see the case, and by the supervisors of the
+  referring unit; a partner user sees only the referrals sent to their organisation (never a draft),
+  and of the person only what the referrer shared (`safetynet.referrals.partner`);
 - missing and out-of-scope objects give the same 404.
 """
 
@@ -27,12 +30,14 @@ from safetynet.cases.models import Case, Clock
 from safetynet.intake.models import Report
 from safetynet.org.models import AccessKind, Staff, Unit, UnitKind
 from safetynet.people.models import Household, Person
+from safetynet.referrals.models import Organization, Referral
 
 K = AccessKind
 PERSON_KINDS = (K.SCREENER, K.CASEWORKER, K.SUPERVISOR)
 CASE_KINDS = (K.CASEWORKER, K.SUPERVISOR)
 UNIT_KINDS = (K.SCREENER, K.CASEWORKER, K.SUPERVISOR, K.MANAGER, K.ADMIN)
 WORKFORCE_KINDS = (K.SUPERVISOR, K.MANAGER, K.ADMIN, K.REVIEWER)
+DIRECTORY_KINDS = (K.SCREENER, K.CASEWORKER, K.SUPERVISOR, K.MANAGER, K.ADMIN)
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -173,3 +178,50 @@ def clocks_visible_to(user: Any) -> QuerySet[Clock]:
     if staff.role.kind == K.CASEWORKER:
         return Clock.objects.filter(case__in=cases_visible_to(user))
     return Clock.objects.filter(unit_id=staff.unit_id)
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+    """The referrer's side: referrals of the cases the user may see, and the supervisors' unit's."""
+    staff = staff_of(user)
+    if staff is None or staff.role.kind not in CASE_KINDS:
+        return Referral.objects.none()
+    if staff.role.kind == K.SUPERVISOR:
+        return Referral.objects.filter(Q(unit_id=staff.unit_id) | Q(case__unit_id=staff.unit_id))
+    return Referral.objects.filter(case__in=cases_visible_to(user))
+
+
+def get_referral_for(user: Any, pk: int) -> Referral:
+    require_kind(user, CASE_KINDS)
+    return get_object_or_404(
+        referrals_visible_to(user).select_related(
+            "case__person", "case__lead", "organization", "service", "category", "unit", "referred_by__staff"
+        ),
+        pk=pk,
+    )
+
+
+def partner_organization(user: Any) -> Organization:
+    """The organisation a partner user answers for; 403 for other roles or an unlinked partner unit."""
+    staff = require_kind(user, (K.PARTNER,))
+    organization = Organization.objects.filter(unit_id=staff.unit_id).first()
+    if organization is None:
+        raise PermissionDenied
+    return organization
+
+
+def partner_referrals_for(user: Any) -> QuerySet[Referral]:
+    """The partner's side: referrals sent to the user's organisation."""
+    staff = staff_of(user)
+    if staff is None or staff.role.kind != K.PARTNER:
+        return Referral.objects.none()
+    return Referral.objects.sent().filter(organization__unit_id=staff.unit_id)
+
+
+def get_partner_referral_for(user: Any, pk: int) -> Referral:
+    partner_organization(user)
+    return get_object_or_404(
+        partner_referrals_for(user).select_related(
+            "case__person__town", "organization", "service", "category", "unit", "referred_by__staff"
+        ),
+        pk=pk,
+    )

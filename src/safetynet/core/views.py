@@ -24,6 +24,7 @@ from safetynet.core.access import (
 )
 from safetynet.core.models import Notification
 from safetynet.org.models import AccessKind, Staff
+from safetynet.referrals.selectors import partner_summary, referrals_to_follow
 from safetynet.workforce.staffing import hire_rate_summary
 
 # What the inbox lists as a visit to make: the report's first visit, the plan's visits, the monthly BSRS-5.
@@ -44,6 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["team"] = staff.unit.team_on(today)
     if kind in CASE_KINDS:
         context.update(inbox(request.user, staff))
+    if kind == AccessKind.PARTNER:
+        context["partner"] = partner_summary(staff)
     context["notifications"] = Notification.objects.filter(user_id=request.user.pk or 0).unread()[:15]
     if kind in (AccessKind.MANAGER, AccessKind.REVIEWER, AccessKind.SUPERVISOR, AccessKind.ADMIN):
         context["hire_rates"] = hire_rate_summary(counties_visible_to(request.user), today)
@@ -79,6 +82,7 @@ def inbox(user: Any, staff: Staff) -> dict[str, object]:
         "waiting": cases_visible_to(user).filter(status=CaseStatus.PENDING).count()
         if staff.role.kind == AccessKind.SUPERVISOR
         else None,
+        "referrals": referrals_to_follow(user, staff, now),
     }
 
 

@@ -27,7 +27,7 @@ import datetime
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from safetynet.cases import services as cases
@@ -86,9 +86,20 @@ class WorkSummary:
     assessments: int = 0
 
 
+class Referring(Protocol):
+    def plan(self, file: CaseFile, first_at: datetime.datetime) -> None: ...
+
+
 class Casework:
-    def __init__(self, rng: random.Random, schedule: Schedule, end: datetime.datetime) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        schedule: Schedule,
+        end: datetime.datetime,
+        referrals: Referring | None = None,
+    ) -> None:
         self.rng = rng
+        self.referrals = referrals
         self.schedule = schedule
         self.end = end
         self.history_from = end - VISIT_HISTORY
@@ -133,6 +144,8 @@ class Casework:
             file.listed = file.case.high_risk_since
         if first_at is not None:
             self.schedule(first_at, lambda: self._first_contact(file, first_at))
+            if self.referrals is not None:
+                self.referrals.plan(file, first_at)
         if report_at is not None:
             self.schedule(report_at, lambda: self._written_assessment(file, report_at))
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from safetynet.cases.models import Assessment, Case, Contact, RiskMeeting, SupervisionSession
 from safetynet.core.errors import DomainError
-from safetynet.demo import names, reports
+from safetynet.demo import names, partners, reports
 from safetynet.demo.households import IdMaker, PlannedHousehold, TownInfo, TownPlanner
 from safetynet.demo.staffing import (
     SUPERVISOR_ROLE,
@@ -45,6 +45,7 @@ from safetynet.org import services as org
 from safetynet.org.models import Agency, DispatchMode, LeaveKind, LeavePeriod, Role, Staff, Unit
 from safetynet.people import services as people
 from safetynet.people.models import Household, Person, Relation
+from safetynet.referrals.models import Organization, Referral
 from safetynet.workforce.models import Position
 from safetynet.workforce.services import create_position
 
@@ -108,6 +109,8 @@ class Summary:
     assessments: int = 0
     supervision_sessions: int = 0
     risk_meetings: int = 0
+    partners: int = 0
+    referrals: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -126,6 +129,8 @@ class Summary:
             "assessments": self.assessments,
             "supervision": self.supervision_sessions,
             "risk meetings": self.risk_meetings,
+            "partners": self.partners,
+            "referrals": self.referrals,
         }
 
 
@@ -174,7 +179,19 @@ def seed(
     org.set_dispatch_mode(worker_unit, DispatchMode.CONFIRM)
     _record_leaves(rng, years, today, skip={s.pk for s in staff.values()}, unit=worker_unit)
     _create_people(rng, scale, today)
-    reports.simulate_reports(rng, years=years, scale=scale, today=today, id_letters=ID_LETTERS)
+    partners.load_directory()
+    if years[0] > partners.HISTORY_YEARS[1]:
+        # Its own random stream, so that the directory and the referrals leave the report flow as it was.
+        partners.import_history(random.Random(f"history-{seed}"))
+    reports.simulate_reports(
+        rng,
+        years=years,
+        scale=scale,
+        today=today,
+        id_letters=ID_LETTERS,
+        referral_rng=random.Random(f"referrals-{seed}"),
+    )
+    partners.persona_referrals(timezone.now() - datetime.timedelta(minutes=10))
     return Summary(
         agencies=Agency.objects.count(),
         units=Unit.objects.count(),
@@ -194,6 +211,8 @@ def seed(
         assessments=Assessment.objects.count(),
         supervision_sessions=SupervisionSession.objects.count(),
         risk_meetings=RiskMeeting.objects.count(),
+        partners=Organization.objects.count(),
+        referrals=Referral.objects.count(),
     )
 
 

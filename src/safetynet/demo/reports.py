@@ -39,7 +39,7 @@ from django.utils import timezone
 from safetynet.cases import services as cases
 from safetynet.cases.models import Case, CaseStatus, Clock
 from safetynet.core import services as notifications
-from safetynet.demo import caseloads, names, teamwork
+from safetynet.demo import caseloads, names, partners, teamwork
 from safetynet.demo.casework import FIRST_VISIT_CLOCKS, WRITTEN_ASSESSMENT_CLOCK, CaseFile, Casework
 from safetynet.demo.households import IdMaker, age_on, born_at_age
 from safetynet.demo.staffing import PlanDataError, year_end, year_start
@@ -330,9 +330,11 @@ def simulate_reports(
     today: datetime.date,
     id_letters: dict[str, str],
     data: FlowData | None = None,
+    referral_rng: random.Random | None = None,
 ) -> FlowSummary:
-    """Receive, screen and dispatch the demo's reports of `years` up to `today`, in time order."""
-    flow = _Flow(rng, data or load_flow(), years, scale, today, id_letters)
+    """Receive, screen and dispatch the demo's reports of `years` up to `today`, in time order; with
+    `referral_rng`, workers refer some cases to partners, who answer (`safetynet.demo.partners`)."""
+    flow = _Flow(rng, data or load_flow(), years, scale, today, id_letters, referral_rng)
     flow.run()
     return flow.summary
 
@@ -346,6 +348,7 @@ class _Flow:
         scale: float,
         today: datetime.date,
         id_letters: dict[str, str],
+        referral_rng: random.Random | None = None,
     ) -> None:
         self.rng = rng
         self.data = data
@@ -384,7 +387,8 @@ class _Flow:
         self.worker = accounts.filter(user__username="worker").first()
         self.staff_users = {s.pk: s.user for s in accounts}
         self.last_days = {s.pk: s.left_on for s in accounts}
-        self.casework = Casework(rng, self.at, self.end)
+        referrals = partners.ReferralWork(referral_rng, self.at, self.end) if referral_rng else None
+        self.casework = Casework(rng, self.at, self.end, referrals)
 
     # --- the event queue ---------------------------------------------------------------------------
 

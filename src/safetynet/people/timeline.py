@@ -18,8 +18,8 @@ What a viewer sees, decided here once:
   co-case) without learning why;
 - on a household page, only members the viewer may see as persons (`persons_visible_to`) are merged.
 
-Referrals (issue 5) plug in as one more `Source` appended to `SOURCES`: a function from the
-`Context` to `Entry` rows, reading only `context.visible` cases. Nothing here fakes them meanwhile.
+Each source is a function from the `Context` to `Entry` rows, reading only `context.visible` cases;
+referrals to partners are one of them.
 Query count is bounded: one query per source plus a few to scope, whatever the number of cases.
 """
 
@@ -42,6 +42,7 @@ from safetynet.domain.instruments import INSTRUMENTS
 from safetynet.intake.models import ReportSubject, SubjectRole
 from safetynet.intake.rules import current_rule_set
 from safetynet.people.models import Person
+from safetynet.referrals.models import Referral
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Entry:
     """One dated row of the timeline."""
 
     at: datetime.datetime
-    kind: str  # report | case | status | closure | contact | assessment (| referral, issue 5)
+    kind: str  # report | case | status | closure | contact | assessment | referral
     person: Person
     title: str
     detail: str = ""
@@ -217,7 +218,28 @@ def report_entries(ctx: Context) -> Iterable[Entry]:
         )
 
 
-# Extension point: referrals (issue 5) append their source here.
+def referral_entries(ctx: Context) -> Iterable[Entry]:
+    """Referrals of the visible cases to partners: where to, and where the loop stands."""
+    rows = Referral.objects.filter(case_id__in=list(ctx.visible)).select_related(
+        "organization", "category", "referred_by__staff"
+    )
+    for row in rows:
+        case = ctx.visible[row.case_id or 0]
+        partner = row.organization.alternate_name or row.organization.name
+        yield Entry(
+            at=row.requested_at or row.created_at,
+            kind="referral",
+            person=ctx.persons[case.person_id],
+            title=_("Referral: %(category)s to %(partner)s")
+            % {"category": row.category.name, "partner": partner},
+            detail=row.get_status_display(),
+            note=row.outcome,
+            by=_name(row.referred_by),
+            case=case,
+            url=reverse("referrals:detail", args=[row.pk]),
+        )
+
+
 SOURCES: list[Source] = [
     report_entries,
     case_entries,
@@ -225,6 +247,7 @@ SOURCES: list[Source] = [
     closure_entries,
     contact_entries,
     assessment_entries,
+    referral_entries,
 ]
 
 

@@ -25,6 +25,7 @@ from safetynet.cases.services.common import (
 from safetynet.core.errors import DomainError
 from safetynet.core.services import notify
 from safetynet.domain.dispatch import Candidate, choose_worker
+from safetynet.domain.referral import RESPONSE_CLOCK
 from safetynet.org.models import AccessKind, DispatchMode, Staff, Unit
 
 DEFAULT_CASELOAD = 25  # for roles without a standard, when ranking load
@@ -192,6 +193,8 @@ def meet_clock(clock: Clock, *, at: datetime.datetime, by: Any) -> Clock:
     locked = Clock.objects.select_for_update().get(pk=clock.pk)
     if locked.met_at is not None or locked.cancelled_at is not None:
         raise DomainError("此時限已完成或已撤銷", field="met_at")
+    if locked.name == RESPONSE_CLOCK:
+        raise DomainError("轉介回覆時限於合作單位回覆時完成", field="met_at")
     if at > timezone.now() + datetime.timedelta(minutes=5):
         raise DomainError("完成時間不能在未來", field="met_at")
     if at < locked.starts_at:

@@ -12,9 +12,12 @@ from safetynet.core.imports import Importer, ImportFailed, run_import
 from safetynet.intake.imports import reports_importer
 from safetynet.org.imports import staff_importer
 from safetynet.people.imports import persons_importer, registry_importer
+from safetynet.referrals.imports import partners_importer, referrals_importer
 
 KINDS: dict[str, Callable[[str], Importer]] = {
+    "partners": lambda source: partners_importer(),
     "persons": lambda source: persons_importer(),
+    "referrals": lambda source: referrals_importer(),
     "registry": registry_importer,
     "reports": lambda source: reports_importer(),
     "staff": lambda source: staff_importer(),

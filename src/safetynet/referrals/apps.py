@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "safetynet.referrals"
+    verbose_name = "轉介與合作網絡"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from safetynet.referrals import models
+
+        # Who changed a referral, in the same transaction; reasons and outcomes stay out of the log.
+        auditlog.register(models.Referral, exclude_fields=["reason", "outcome"])
+        auditlog.register(models.Organization)
+        auditlog.register(models.Service, m2m_fields={"categories", "towns"})
+        auditlog.register(models.Location)

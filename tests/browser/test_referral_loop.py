@@ -1,0 +1,82 @@
+"""The closed loop through real browsers: a worker refers from the case on a phone, the partner logs in,
+accepts, serves and completes, and the worker reads the outcome."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.test_personas import shot
+
+NEW_CASE = """
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from safetynet.cases.services import assign_case
+from safetynet.intake.services import receive_report, screen_report
+from safetynet.org.models import Staff
+users = get_user_model().objects
+screener = users.get(username="screener")
+document = {
+    "received_at": timezone.localtime().isoformat(),
+    "area": "10010",
+    "source": "113",
+    "subjects": [{"ref": "c", "role": "child", "types": ["VF"], "town": "10010020", "name": "黃小安"}],
+}
+report = receive_report(document, by=screener).report
+screen_report(report, by=screener)
+case = assign_case(report.case_links.get().case, Staff.objects.get(user__username="worker"), by=users.get(username="supervisor"))
+print(f"CASE={case.pk}")
+"""
+
+
+@pytest.fixture
+def worker_case(in_server) -> int:  # type: ignore[no-untyped-def]
+    found = re.search(r"CASE=(\d+)", in_server(NEW_CASE))
+    assert found is not None
+    return int(found.group(1))
+
+
+def test_a_worker_refers_the_partner_accepts_and_completes_and_the_worker_reads_the_outcome(  # type: ignore[no-untyped-def]
+    login, server, worker_case
+) -> None:
+    worker = login("worker", width=390, height=844)
+    worker.goto(f"{server}/cases/{worker_case}/")
+    worker.click("[data-testid=refer]")
+    worker.select_option("#id_category", label="兒少及家庭支持")
+    worker.wait_for_selector("#id_service option:has-text('嘉義家扶中心')", state="attached")
+    worker.select_option("#id_service", label="嘉義家扶中心・兒少及家庭扶助")
+    worker.fill("#id_reason", "父親失業，兒少生活費不足，請評估扶助")
+    worker.check("input[name=consent][value=written]")
+    shot(worker, "referral-form-390")
+    worker.click("[data-testid=send-referral]")
+    worker.wait_for_url(re.compile(r".*/referrals/\d+/$"))
+    assert "已送出待回覆" in worker.locator("[data-testid=referral-status]").inner_text()
+    referral_url = worker.url
+    pk = referral_url.rstrip("/").rsplit("/", 1)[1]
+
+    partner = login("partner")
+    partner.goto(f"{server}/referrals/partner/")
+    partner.click(f"[data-testid=partner-waiting] a[href='/referrals/partner/{pk}/']")
+    person = partner.locator("[data-testid=partner-person]").inner_text()
+    assert "黃小安" in person
+    partner.click("[data-testid=move-accepted]")
+    assert "已接受" in partner.locator("[data-testid=referral-status]").inner_text()
+    partner.click("[data-testid=move-in_progress]")
+    assert "服務中" in partner.locator("[data-testid=referral-status]").inner_text()
+    partner.fill("#note-completed", "已核定兒少生活扶助三個月，並安排課後照顧")
+    partner.click("[data-testid=confirm-completed]")
+    assert "已完成" in partner.locator("[data-testid=referral-status]").inner_text()
+    shot(partner, "partner-referral-completed")
+
+    worker.goto(referral_url)
+    assert "已完成" in worker.locator("[data-testid=referral-status]").inner_text()
+    assert "已核定兒少生活扶助三個月" in worker.locator("[data-testid=referral-outcome]").inner_text()
+    history = worker.locator("[data-testid=referral-history]").inner_text()
+    assert history.index("已接受") < history.index("服務中") < history.index("已完成")
+    shot(worker, "referral-outcome-390")
+    worker.goto(f"{server}/cases/{worker_case}/")
+    assert "已完成" in worker.locator("[data-testid=case-referrals]").inner_text()
+
+    response = login("otherunit").goto(referral_url)
+    assert response is not None and response.status == 404

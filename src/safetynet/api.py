@@ -8,9 +8,11 @@ from safetynet.cases.api import router as cases_router
 from safetynet.core.api import router as core_router
 from safetynet.geo.api import router as geo_router
 from safetynet.intake.api import router as intake_router
+from safetynet.referrals.api import router as referrals_router
 
 api = NinjaAPI(title="SafetyNet API", version="1", urls_namespace="api")
 api.add_router("/", core_router)
 api.add_router("/geo/", geo_router)
 api.add_router("/", intake_router)
 api.add_router("/", cases_router)
+api.add_router("/", referrals_router)

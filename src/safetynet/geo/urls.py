@@ -5,5 +5,6 @@ from safetynet.geo import views
 app_name = "geo"
 urlpatterns = [
     path("map/", views.county_map, name="map"),
+    path("map.svg", views.county_map_svg, name="map_svg"),
     path("towns.geojson", views.county_geojson, name="geojson"),
 ]

@@ -307,6 +307,7 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     ),
     "geo:map": ("get", dict, row(200, partner=403)),
     "geo:geojson": ("get", dict, row(200, partner=403)),
+    "geo:map_svg": ("get", dict, row(200, partner=403)),
     # Reference geography is public data; the API is read-only here.
     "api:api-root": ("get", dict, row(404, anonymous=404)),
     "api:openapi-json": ("get", dict, row(200, anonymous=200)),
@@ -316,6 +317,7 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "api:case_detail": ("get", lambda: {"pk": 1}, row(401, anonymous=401)),
     "api:record_contact": ("post", lambda: {"pk": 1}, row(401, anonymous=401)),
     "api:record_assessment": ("post", lambda: {"pk": 1}, row(401, anonymous=401)),
+    "api:directory_services": ("get", dict, row(401, anonymous=401)),
     "api:list_counties": ("get", dict, row(200, anonymous=200)),
     "api:list_towns": ("get", lambda: {"code": "10010"}, row(200, anonymous=200)),
     # Rule sets: administrators and managers only.

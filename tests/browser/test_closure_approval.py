@@ -6,27 +6,14 @@ import re
 
 import pytest
 
+from tests.browser.conftest import worker_case_code
 from tests.browser.test_personas import shot
 
 # Run inside the server's own database: a fresh case of the worker, then the worker asks to close it.
-REQUEST_CLOSURE = """
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from safetynet.cases.services import assign_case, request_closure
-from safetynet.intake.services import receive_report, screen_report
-from safetynet.org.models import Staff
-users = get_user_model().objects
-screener = users.get(username="screener")
-document = {
-    "received_at": timezone.localtime().isoformat(),
-    "area": "10010",
-    "source": "113",
-    "subjects": [{"ref": "c", "role": "child", "types": ["VF"], "town": "10010020"}],
-}
-report = receive_report(document, by=screener).report
-screen_report(report, by=screener)
-worker = Staff.objects.get(user__username="worker")
-case = assign_case(report.case_links.get().case, worker, by=users.get(username="supervisor"))
+REQUEST_CLOSURE = worker_case_code(
+    "吳小晴",
+    """
+from safetynet.cases.services import request_closure
 closure = request_closure(
     case,
     reason="refused",
@@ -35,7 +22,8 @@ closure = request_closure(
     by=worker.user,
 )
 print(f"CLOSURE={closure.pk} CASE={case.pk}")
-"""
+""",
+)
 
 
 @pytest.fixture

@@ -7,27 +7,10 @@ import re
 
 import pytest
 
+from tests.browser.conftest import worker_case_code
 from tests.browser.test_personas import shot
 
-NEW_CASE = """
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from safetynet.cases.services import assign_case
-from safetynet.intake.services import receive_report, screen_report
-from safetynet.org.models import Staff
-users = get_user_model().objects
-screener = users.get(username="screener")
-document = {
-    "received_at": timezone.localtime().isoformat(),
-    "area": "10010",
-    "source": "113",
-    "subjects": [{"ref": "c", "role": "child", "types": ["VF"], "town": "10010020", "name": "黃小安"}],
-}
-report = receive_report(document, by=screener).report
-screen_report(report, by=screener)
-case = assign_case(report.case_links.get().case, Staff.objects.get(user__username="worker"), by=users.get(username="supervisor"))
-print(f"CASE={case.pk}")
-"""
+NEW_CASE = worker_case_code("黃小安", 'print(f"CASE={case.pk}")\n')
 
 
 @pytest.fixture

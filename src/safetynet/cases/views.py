@@ -37,6 +37,7 @@ from safetynet.domain.dispatch import load_ratio
 from safetynet.domain.instruments import tipvda
 from safetynet.intake.rules import current_rule_set
 from safetynet.org.models import AccessKind, Staff
+from safetynet.referrals.forms import STATUS_BADGE
 
 CLOCK_KINDS = (AccessKind.SCREENER, *CASE_KINDS)
 # Clocks that ask for a visit: the report's first visit while it runs, then the visit plan's.
@@ -121,6 +122,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": STATE_LABEL,
         "risk_badge": RISK_BADGE,
         "routes": current_rule_set().codes.routes,
+        "referral_badge": STATUS_BADGE,
         "referrals": [
             (r, r.overdue(now))
             for r in case.referrals.select_related("organization", "category").order_by("-created_at")

@@ -30,6 +30,18 @@ SHARE_LABELS = {
     "town": _("Town"),
 }
 DEFAULT_SHARES = ["name", "sex", "age", "phone", "town"]
+# The badge of each status on the pages (ok / warn / bad).
+STATUS_BADGE = {
+    ReferralStatus.DRAFT: "",
+    ReferralStatus.REQUESTED: "warn",
+    ReferralStatus.ACCEPTED: "ok",
+    ReferralStatus.IN_PROGRESS: "ok",
+    ReferralStatus.ON_HOLD: "warn",
+    ReferralStatus.COMPLETED: "ok",
+    ReferralStatus.REJECTED: "bad",
+    ReferralStatus.FAILED: "bad",
+    ReferralStatus.CANCELED: "",
+}
 # What each move is called on its button, for the side that makes it.
 MOVE_LABELS = {
     ReferralState.REQUESTED: _("Send to the partner"),

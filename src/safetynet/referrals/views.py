@@ -23,7 +23,6 @@ from safetynet.core.access import (
     partner_organization,
     partner_referrals_for,
     referrals_visible_to,
-    staff_of,
 )
 from safetynet.core.errors import DomainError
 from safetynet.domain.referral import Side, moves_for, needs_note
@@ -32,17 +31,6 @@ from safetynet.referrals import forms, services
 from safetynet.referrals.models import OPEN_STATUSES, Referral, ReferralStatus, ServiceCategory
 from safetynet.referrals.partner import person_for_partner, protected_identity
 
-STATUS_BADGE = {
-    ReferralStatus.DRAFT: "",
-    ReferralStatus.REQUESTED: "warn",
-    ReferralStatus.ACCEPTED: "ok",
-    ReferralStatus.IN_PROGRESS: "ok",
-    ReferralStatus.ON_HOLD: "warn",
-    ReferralStatus.COMPLETED: "ok",
-    ReferralStatus.REJECTED: "bad",
-    ReferralStatus.FAILED: "bad",
-    ReferralStatus.CANCELED: "",
-}
 LIST_FILTERS = {
     "open": Q(status__in=OPEN_STATUSES),
     "unanswered": Q(status=ReferralStatus.REQUESTED),
@@ -72,9 +60,6 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     rows = referrals_visible_to(request.user).select_related(
         "case__person", "organization", "category", "referred_by__staff"
     )
-    staff = staff_of(request.user)
-    if staff is not None and staff.role.kind == AccessKind.CASEWORKER and request.GET.get("mine", "1") == "1":
-        rows = rows.filter(Q(referred_by=request.user) | Q(case__lead=staff))
     overdue = rows.filter(status=ReferralStatus.REQUESTED, due_at__lt=now)
     if wanted == "overdue":
         rows = overdue
@@ -88,7 +73,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "rows": _rows(ordered[:PAGE], now),
             "wanted": wanted,
             "overdue_count": overdue.count(),
-            "badge": STATUS_BADGE,
+            "badge": forms.STATUS_BADGE,
             "filters": [
                 ("open", _("Open")),
                 ("overdue", _("Overdue")),
@@ -159,7 +144,7 @@ def _detail_context(referral: Referral, side: Side) -> dict[str, Any]:
         "referral": referral,
         "events": list(referral.events.select_related("by__staff")),
         "moves": _moves(referral, side),
-        "badge": STATUS_BADGE,
+        "badge": forms.STATUS_BADGE,
         "overdue": referral.overdue(timezone.now()),
         "share_labels": forms.SHARE_LABELS,
     }
@@ -241,7 +226,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "waiting": _rows(waiting, now),
             "serving": serving.order_by("-requested_at", "pk"),
             "done": done,
-            "badge": STATUS_BADGE,
+            "badge": forms.STATUS_BADGE,
         },
     )
 

@@ -312,7 +312,7 @@ def issue_link(
 ) -> tuple[ReferralLink, str]:
     """A link for the partner to answer this referral once; the token is returned, never stored."""
     at = at or timezone.now()
-    if referral.status not in (*rules.OPEN,):
+    if referral.status not in rules.OPEN:
         raise DomainError("只有已送出且尚未結束的轉介可產生回覆連結", field="status")
     if not 1 <= days <= 60:
         raise DomainError("連結有效期為 1 到 60 日", field="days")

@@ -220,3 +220,32 @@ def test_a_partner_closing_with_an_empty_outcome_is_refused(as_user) -> None:  #
     )
     assert Referral.objects.get(pk=referral.pk).status == "in_progress"
     assert response.status_code == 200
+
+
+BAD_VALUES = ["abc", "-1", "9" * 30, "%00", "'; drop table referrals_referral;--", "<script>x</script>"]
+
+
+@pytest.mark.parametrize("bad", BAD_VALUES)
+def test_no_query_or_form_value_answers_500(as_user, bad: str) -> None:  # type: ignore[no-untyped-def]
+    referral = refer()
+    worker, manager, partner = as_user("worker"), as_user("manager"), as_user("partner")
+    for client, url in [
+        (worker, f"/referrals/service-options/?category={bad}"),
+        (worker, f"/referrals/?show={bad}"),
+        (worker, f"/referrals/cases/{referral.case_id}/new/?category={bad}"),
+        (manager, f"/referrals/stats/?area={bad}&start={bad}&end={bad}&route={bad}"),
+        (manager, f"/referrals/directory/?category={bad}&q={bad}"),
+        (as_user(None), f"/referrals/answer/{bad}/"),
+    ]:
+        assert client.get(url).status_code < 500, url
+    for client, url, data in [
+        (worker, f"/referrals/{referral.pk}/move/", {"to": bad, "note": bad}),
+        (partner, f"/referrals/partner/{referral.pk}/move/", {"to": bad, "note": bad}),
+        (
+            worker,
+            f"/referrals/cases/{referral.case_id}/new/",
+            {"category": bad, "service": bad, "urgency": bad, "consent": bad, "shares": [bad], "reason": bad},
+        ),
+    ]:
+        assert client.post(url, data).status_code < 500, url
+    assert Referral.objects.get(pk=referral.pk).status == "requested"

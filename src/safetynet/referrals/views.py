@@ -131,7 +131,8 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
 @kinds_required(*CASE_KINDS)
 def service_options(request: HttpRequest) -> HttpResponse:
     """The service choices of a category (HTMX, when the worker picks a category)."""
-    category = ServiceCategory.objects.filter(pk=request.GET.get("category") or 0, active=True).first()
+    raw = request.GET.get("category", "")
+    category = ServiceCategory.objects.filter(pk=int(raw), active=True).first() if raw.isdigit() else None
     return render(
         request,
         "referrals/_service_options.html",

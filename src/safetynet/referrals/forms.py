@@ -46,7 +46,7 @@ STATUS_BADGE = {
 MOVE_LABELS = {
     ReferralState.REQUESTED: _("Send to the partner"),
     ReferralState.ACCEPTED: _("Accept"),
-    ReferralState.REJECTED: _("Decline"),
+    ReferralState.REJECTED: _("Decline the referral"),
     ReferralState.IN_PROGRESS: _("Start the service"),
     ReferralState.ON_HOLD: _("Put on hold"),
     ReferralState.COMPLETED: _("Completed: record the outcome"),

@@ -59,8 +59,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-# Python for `in_server`: a fresh VF report of 朴子 about `NAME`, screened and assigned to the demo worker
-# (`case`, `worker`, `users` are left defined for what follows).
+# Python for `in_server`: a fresh VF report of 朴子 about `NAME` (None: a child the report does not name),
+# screened and assigned to the demo worker (`case`, `worker`, `users` are left defined for what follows).
 WORKER_CASE = """
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -69,7 +69,7 @@ from safetynet.intake.services import receive_report, screen_report
 from safetynet.org.models import Staff
 users = get_user_model().objects
 screener = users.get(username="screener")
-subject = {"ref": "c", "role": "child", "types": ["VF"], "town": "10010020", "name": NAME}
+subject = {"ref": "c", "role": "child", "types": ["VF"], "town": "10010020", **({"name": NAME} if NAME else {})}
 document = {"received_at": timezone.localtime().isoformat(), "area": "10010", "source": "113", "subjects": [subject]}
 report = receive_report(document, by=screener).report
 screen_report(report, by=screener)
@@ -78,7 +78,7 @@ case = assign_case(report.case_links.get().case, worker, by=users.get(username="
 """
 
 
-def worker_case_code(name: str, then: str) -> str:
+def worker_case_code(name: str | None, then: str) -> str:
     return f"NAME = {name!r}\n{WORKER_CASE}{then}"
 
 

@@ -11,7 +11,7 @@ from tests.browser.test_personas import shot
 
 # Run inside the server's own database: a fresh case of the worker, then the worker asks to close it.
 REQUEST_CLOSURE = worker_case_code(
-    "吳小晴",
+    None,
     """
 from safetynet.cases.services import request_closure
 closure = request_closure(

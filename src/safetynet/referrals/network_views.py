@@ -34,7 +34,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     """Partners and their services, filtered by category, town or a word in the name."""
     categories = list(ServiceCategory.objects.filter(active=True).annotate(n=Count("services")))
     chosen = next((c for c in categories if c.code == request.GET.get("category")), None)
-    text = request.GET.get("q", "").strip()[:50]
+    # A NUL cannot reach PostgreSQL's text comparison; it means nothing in a name anyway.
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:50]
     organizations = Organization.objects.filter(active=True)
     if chosen is not None:
         organizations = organizations.filter(

@@ -194,7 +194,7 @@ def test_the_statistics_reproduce_seed_000s_table(as_user) -> None:  # type: ign
     }
     assert summary.total == 450
     assert list(table) == [c.name for c, _ in summary.by_category]  # the seed's order
-    assert summary.closed_loop.denominator == 450
+    assert summary.county.closed_loop.denominator == 450
 
 
 def test_a_bad_period_is_a_field_error(as_user) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 
 from safetynet.core.fields import EncryptedTextField
-from safetynet.domain.referral import FINAL, OPEN, RESPONSE_CLOCK
+from safetynet.domain.referral import OPEN, RESPONSE_CLOCK
 
 __all__ = ["RESPONSE_CLOCK"]
 
@@ -146,10 +146,6 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def mappable(self) -> bool:
-        return self.latitude is not None and self.longitude is not None and not self.address_confidential
 
 
 class ServiceStatus(models.TextChoices):
@@ -315,7 +311,6 @@ class ReferralStatus(models.TextChoices):
 
 
 OPEN_STATUSES = tuple(sorted(OPEN))
-FINAL_STATUSES = tuple(sorted(FINAL))
 
 
 class Urgency(models.TextChoices):
@@ -336,12 +331,6 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def sent(self) -> ReferralQuerySet:
         """Referrals that reached the partner: everything but drafts."""
         return self.exclude(status=ReferralStatus.DRAFT)
-
-    def open(self) -> ReferralQuerySet:
-        return self.filter(status__in=OPEN_STATUSES)
-
-    def unanswered(self) -> ReferralQuerySet:
-        return self.filter(status=ReferralStatus.REQUESTED)
 
 
 class Referral(models.Model):
@@ -407,7 +396,6 @@ class Referral(models.Model):
         "cases.Clock", on_delete=models.PROTECT, null=True, blank=True, related_name="referral"
     )
     legacy = models.BooleanField("匯入之歷史資料", default=False)
-    idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -421,11 +409,6 @@ class Referral(models.Model):
             models.Index(fields=["unit", "status"]),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["referred_by", "idempotency_key"],
-                condition=~models.Q(idempotency_key=""),
-                name="referral_idempotency_key_unique",
-            ),
             models.CheckConstraint(
                 condition=models.Q(case__isnull=False) | models.Q(legacy=True), name="referral_has_case"
             ),

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from safetynet.domain.referral import working_days_between
-from safetynet.referrals.models import Holiday, Organization, Referral, ReferralStatus, ServiceCategory
+from safetynet.referrals.models import (
+    OPEN_STATUSES,
+    Holiday,
+    Organization,
+    Referral,
+    ReferralStatus,
+    ServiceCategory,
+)
 
 S = ReferralStatus
 
@@ -55,18 +62,25 @@ class Rate:
         return Decimal(self.numerator) / Decimal(self.denominator) if self.denominator else None
 
 
+CLOSED_LOOP = (S.COMPLETED, S.REJECTED)  # a decline always carries its reason (service and import require it)
+
+
 @dataclass
-class PartnerRow:
-    organization: Organization
-    sent: int = 0
+class Tally:
+    """Referrals counted by status, with the answers' timing: one partner's, or the county's."""
+
+    statuses: Counter[str] = field(default_factory=Counter)
     answered: int = 0
     on_time: int = 0
-    completed: int = 0
-    rejected: int = 0
-    failed: int = 0
-    canceled: int = 0
-    open: int = 0
     days: list[int] = field(default_factory=list)
+
+    @property
+    def sent(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def open(self) -> int:
+        return sum(self.statuses[s] for s in OPEN_STATUSES)
 
     @property
     def median_days(self) -> float | None:
@@ -74,77 +88,65 @@ class PartnerRow:
 
     @property
     def closed_loop(self) -> Rate:
-        return Rate(self.completed + self.rejected, self.sent)
+        """REFERRAL_CLOSED_LOOP: completed, or declined with the partner's feedback, ÷ referrals sent."""
+        return Rate(sum(self.statuses[s] for s in CLOSED_LOOP), self.sent)
+
+    @property
+    def answered_on_time(self) -> Rate:
+        return Rate(self.on_time, self.answered)
+
+    def count(self, status: str, answered: bool, on_time: bool, days: int | None) -> None:
+        self.statuses[status] += 1
+        if answered:
+            self.answered += 1
+            self.on_time += on_time
+            if days is not None:
+                self.days.append(days)
+
+
+@dataclass
+class PartnerRow(Tally):
+    organization: Organization | None = None
 
 
 @dataclass
 class Summary:
-    period: Period
     by_category: list[tuple[ServiceCategory, int]]
     partners: list[PartnerRow]
-    total: int
-    closed_loop: Rate
-    answered_on_time: Rate
-    median_days: float | None
-    unanswered: int
+    county: Tally
     overdue: int
 
-
-def closed_loop_rate(rows: QuerySet[Referral]) -> Rate:
-    """REFERRAL_CLOSED_LOOP: completed, or declined with the partner's feedback, ÷ referrals sent.
-
-    A decline always carries its reason: the service requires it, and so does the history import."""
-    counts = rows.aggregate(
-        sent=Count("pk"), closed=Count("pk", filter=Q(status__in=(S.COMPLETED, S.REJECTED)))
-    )
-    return Rate(counts["closed"], counts["sent"])
+    @property
+    def total(self) -> int:
+        return self.county.sent
 
 
 def summarize(period: Period, now: datetime.datetime | None = None) -> Summary:
     now = now or timezone.now()
     rows = period.referrals()
-    categories = {c.pk: c for c in ServiceCategory.objects.all()}
     counted = dict(rows.values_list("category").annotate(n=Count("pk")).values_list("category", "n"))
-    by_category = [(c, counted[c.pk]) for c in categories.values() if counted.get(c.pk)]
+    by_category = [(c, counted[c.pk]) for c in ServiceCategory.objects.all() if counted.get(c.pk)]
     holidays = set(Holiday.objects.values_list("date", flat=True))
-    partners: dict[int, PartnerRow] = {}
     organizations = Organization.objects.in_bulk(
         list(rows.values_list("organization_id", flat=True).distinct())
     )
-    statuses: dict[str, int] = defaultdict(int)
-    on_time = answered = overdue = 0
-    all_days: list[int] = []
+    partners: dict[int, PartnerRow] = {}
+    county = Tally()
+    overdue = 0
     fields = ("organization_id", "status", "requested_at", "responded_at", "due_at")
     for organization_id, status, requested, responded, due in rows.values_list(*fields).iterator():
-        row = partners.setdefault(organization_id, PartnerRow(organizations[organization_id]))
-        row.sent += 1
-        statuses[status] += 1
-        if status in (S.COMPLETED, S.REJECTED, S.FAILED, S.CANCELED):
-            setattr(row, status, getattr(row, status) + 1)
-        else:
-            row.open += 1
+        row = partners.setdefault(organization_id, PartnerRow(organization=organizations[organization_id]))
+        days = None
         if responded is not None:
-            row.answered += 1
-            answered += 1
             days = working_days_between(
                 timezone.localdate(requested), timezone.localdate(responded), holidays
             )
-            row.days.append(days)
-            all_days.append(days)
-            if due is None or responded <= due:
-                row.on_time += 1
-                on_time += 1
         elif status == S.REQUESTED and due is not None and now > due:
             overdue += 1
-    ordered = sorted(partners.values(), key=lambda r: (-r.sent, r.organization.name))
-    return Summary(
-        period=period,
-        by_category=by_category,
-        partners=ordered,
-        total=sum(counted.values()),
-        closed_loop=closed_loop_rate(rows),
-        answered_on_time=Rate(on_time, answered),
-        median_days=statistics.median(all_days) if all_days else None,
-        unanswered=statuses[S.REQUESTED],
-        overdue=overdue,
+        on_time = responded is not None and (due is None or responded <= due)
+        for tally in (row, county):
+            tally.count(status, responded is not None, on_time, days)
+    ordered = sorted(
+        partners.values(), key=lambda r: (-r.sent, r.organization.name if r.organization else "")
     )
+    return Summary(by_category=by_category, partners=ordered, county=county, overdue=overdue)

@@ -14,15 +14,12 @@ from safetynet.referrals.services.referrals import (
     LinkRefused,
     answer_by_link,
     create_referral,
-    is_partner_of,
     issue_link,
     move_referral,
     open_link,
     partner_users,
     record_past_referral,
-    referral_url,
     response_due,
-    status_label,
 )
 
 __all__ = [
@@ -35,7 +32,6 @@ __all__ = [
     "answer_by_link",
     "create_organization",
     "create_referral",
-    "is_partner_of",
     "issue_link",
     "link_partner_unit",
     "move_referral",
@@ -43,7 +39,5 @@ __all__ = [
     "open_link",
     "partner_users",
     "record_past_referral",
-    "referral_url",
     "response_due",
-    "status_label",
 ]

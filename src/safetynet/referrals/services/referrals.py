@@ -96,7 +96,6 @@ def create_referral(
     shares: Collection[str] = (),
     send: bool = True,
     at: datetime.datetime | None = None,
-    idempotency_key: str = "",
 ) -> Referral:
     """A referral of the case's person to `service`, in `category`; sent at once unless `send` is False."""
     at = at or timezone.now()
@@ -140,7 +139,6 @@ def create_referral(
         shares=[s for s in rules.SHAREABLE if s in shares],
         status=ReferralStatus.DRAFT,
         created_at=at,
-        idempotency_key=idempotency_key,
     )
     if send:
         return move_referral(referral, ReferralState.REQUESTED, side=Side.REFERRER, by=by, at=at)
@@ -441,19 +439,3 @@ def record_past_referral(
         )
     ReferralEvent.objects.bulk_create(events)
     return referral
-
-
-__all__ = [
-    "LinkRefused",
-    "answer_by_link",
-    "create_referral",
-    "is_partner_of",
-    "issue_link",
-    "move_referral",
-    "open_link",
-    "partner_users",
-    "record_past_referral",
-    "referral_url",
-    "response_due",
-    "status_label",
-]

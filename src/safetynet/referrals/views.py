@@ -153,11 +153,15 @@ def _detail_context(referral: Referral, side: Side) -> dict[str, Any]:
 
 @kinds_required(*CASE_KINDS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk)
+    return _referrer_page(request, get_referral_for(request.user, pk))
+
+
+def _referrer_page(request: HttpRequest, referral: Referral, **extra: Any) -> HttpResponse:
     context = _detail_context(referral, Side.REFERRER)
     context["links"] = list(referral.links.all()[:5])
     # Partners with accounts answer in the portal; the others through a link the worker passes on.
     context["can_link"] = referral.status in OPEN_STATUSES and referral.organization.unit_id is None
+    context.update(extra)
     return render(request, "referrals/detail.html", context)
 
 
@@ -194,15 +198,12 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("referrals:detail", pk=pk)
-    context = _detail_context(referral, Side.REFERRER)
-    context.update(
-        {
-            "links": list(referral.links.all()[:5]),
-            "new_link": request.build_absolute_uri(reverse("referrals:answer", args=[token])),
-            "new_link_expires": issued.expires_at,
-        }
+    return _referrer_page(
+        request,
+        referral,
+        new_link=request.build_absolute_uri(reverse("referrals:answer", args=[token])),
+        new_link_expires=issued.expires_at,
     )
-    return render(request, "referrals/detail.html", context)
 
 
 # --- the partner's side --------------------------------------------------------------------------

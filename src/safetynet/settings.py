@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "safetynet.intake",
     "safetynet.cases",
     "safetynet.referrals",
+    "safetynet.indicators",
 ]
 
 MIDDLEWARE = [

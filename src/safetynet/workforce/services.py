@@ -1,15 +1,71 @@
-"""Every write to the staffing plan. One atomic function per business action."""
+"""Every write to the staffing plan, its checkpoints, vacancies, budget, milestones and training.
+
+One atomic function per business action; bad input raises `DomainError` naming the field.
+"""
 
 from __future__ import annotations
 
+import datetime
+import re
+from decimal import Decimal
+from typing import Any
+
 from django.db import transaction
+from django.utils import timezone
 
 from safetynet.core.errors import DomainError
+from safetynet.domain.rocdate import to_roc_year
 from safetynet.geo.models import County
-from safetynet.org.models import Role, Unit
-from safetynet.workforce.models import Funding, Position, PositionYear
+from safetynet.org.models import Role, Staff, Unit, UnitKind
+from safetynet.workforce.models import (
+    BudgetLine,
+    Checkpoint,
+    Course,
+    Funding,
+    Milestone,
+    PlanPhase,
+    Position,
+    PositionYear,
+    Programme,
+    Strategy,
+    TrainingRecord,
+    TrainingSession,
+    Vacancy,
+)
 
 PLAN_YEARS = range(100, 201)  # ROC years the plan may name
+MILESTONE_UNITS = ("count", "percent")
+INDICATOR_CODE = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def phase_of(plan_year: int, *, field: str = "plan_year") -> PlanPhase:
+    phase = PlanPhase.objects.filter(first_year__lte=plan_year, last_year__gte=plan_year).first()
+    if phase is None:
+        raise DomainError(f"計畫年度 {plan_year} 不在任何計畫期程內", field=field)
+    return phase
+
+
+def check_strategy(strategy: int | None, plan_years: list[int], *, field: str = "strategy") -> None:
+    """The strategy must be one of the strategies of the phase of every plan year given."""
+    if strategy is None:
+        return
+    if strategy < 1:
+        raise DomainError("策略編號須為正整數", field=field)
+    for year in plan_years:
+        phase = phase_of(year, field="approved_by_year" if field == "strategy" else field)
+        if not Strategy.objects.filter(phase=phase, number=strategy).exists():
+            raise DomainError(f"{phase.name}沒有策略 {strategy}（{year} 年）", field=field)
+
+
+def _share(value: Decimal | None, field: str) -> None:
+    if value is not None and not Decimal(0) <= value <= Decimal(1):
+        raise DomainError("比率須介於 0 與 1 之間（例如 0.70）", field=field)
+
+
+def _not_negative(values: dict[str, int | None]) -> None:
+    for name, value in values.items():
+        if value is not None and value < 0:
+            raise DomainError("金額或人數不可為負數", field=name)
 
 
 @transaction.atomic
@@ -22,6 +78,8 @@ def create_position(
     category: str,
     funding: str,
     approved_by_year: dict[int, int],
+    central_share: Decimal | None = None,
+    monthly_cost_by_year: dict[int, int] | None = None,
 ) -> Position:
     """One line of the staffing plan with its approved head count for each plan year."""
     if unit.county_id != area.code:
@@ -40,11 +98,356 @@ def create_position(
             )
         if approved < 0:
             raise DomainError(f"{year} 年核定員額不可為負數", field="approved_by_year")
+    check_strategy(strategy, sorted(approved_by_year))
+    _share(central_share, "central_share")
+    costs = monthly_cost_by_year or {}
+    if any(v is not None and v < 0 for v in costs.values()):
+        raise DomainError("人事費不可為負數", field="monthly_cost_by_year")
+    if set(costs) - set(approved_by_year):
+        raise DomainError("人事費年度須有核定員額", field="monthly_cost_by_year")
     position = Position.objects.create(
-        area=area, strategy=strategy, unit=unit, role=role, category=category.strip(), funding=funding
+        area=area,
+        strategy=strategy,
+        unit=unit,
+        role=role,
+        category=category.strip(),
+        funding=funding,
+        central_share=central_share,
     )
     PositionYear.objects.bulk_create(
-        PositionYear(position=position, plan_year=year, approved=approved)
+        PositionYear(position=position, plan_year=year, approved=approved, monthly_cost=costs.get(year))
         for year, approved in sorted(approved_by_year.items())
     )
     return position
+
+
+@transaction.atomic
+def record_position_year(
+    position: Position,
+    plan_year: int,
+    *,
+    approved: int,
+    reported_filled: int | None = None,
+    monthly_cost: int | None = None,
+) -> PositionYear:
+    """Add a plan year to a staffing line, or update its figures (the import of positions)."""
+    phase_of(plan_year)
+    check_strategy(position.strategy, [plan_year])
+    _not_negative({"approved": approved, "reported_filled": reported_filled, "monthly_cost": monthly_cost})
+    if reported_filled is not None and reported_filled > approved:
+        raise DomainError(f"到位人數 {reported_filled} 多於核定員額 {approved}", field="reported_filled")
+    year, _ = PositionYear.objects.update_or_create(
+        position=position,
+        plan_year=plan_year,
+        defaults={"approved": approved, "reported_filled": reported_filled, "monthly_cost": monthly_cost},
+    )
+    return year
+
+
+@transaction.atomic
+def set_position_costs(
+    position: Position, *, central_share: Decimal | None, monthly_cost_by_year: dict[int, int | None]
+) -> Position:
+    """The central share of a line's personnel cost and its monthly cost per person by plan year."""
+    _share(central_share, "central_share")
+    if any(v is not None and v < 0 for v in monthly_cost_by_year.values()):
+        raise DomainError("人事費不可為負數", field="monthly_cost_by_year")
+    years = {y.plan_year: y for y in position.years.all()}
+    if set(monthly_cost_by_year) - set(years):
+        raise DomainError("人事費年度須有核定員額", field="monthly_cost_by_year")
+    position.central_share = central_share
+    position.save(update_fields=["central_share"])
+    for plan_year, cost in monthly_cost_by_year.items():
+        years[plan_year].monthly_cost = cost
+        years[plan_year].save(update_fields=["monthly_cost"])
+    return position
+
+
+@transaction.atomic
+def set_checkpoint(area: County, plan_year: int, on: datetime.date, *, source: str = "") -> Checkpoint:
+    """The day the area's staffing of `plan_year` is checked, instead of the phase's default."""
+    phase_of(plan_year)
+    if to_roc_year(on) != plan_year:
+        raise DomainError(f"查核基準日須在 {plan_year} 年內", field="on")
+    checkpoint, _ = Checkpoint.objects.update_or_create(
+        area=area, plan_year=plan_year, defaults={"on": on, "source": source.strip()[:200]}
+    )
+    return checkpoint
+
+
+def _check_vacancy(
+    position: Position,
+    plan_year: int,
+    seats: int,
+    announced_on: datetime.date | None,
+    interview_on: datetime.date | None,
+    expected_on: datetime.date | None,
+) -> None:
+    year = position.years.filter(plan_year=plan_year).first()
+    if year is None:
+        raise DomainError(f"此員額沒有 {plan_year} 年的核定員額", field="plan_year")
+    if seats < 1:
+        raise DomainError("缺額至少 1 名", field="seats")
+    if seats > year.approved:
+        raise DomainError(f"缺額不可多於核定員額 {year.approved}", field="seats")
+    if announced_on and interview_on and interview_on < announced_on:
+        raise DomainError("甄選日不可早於公告日", field="interview_on")
+    if expected_on:
+        earliest = interview_on or announced_on
+        if earliest and expected_on < earliest:
+            raise DomainError(
+                "預計到職日不可早於甄選日" if interview_on else "預計到職日不可早於公告日",
+                field="expected_on",
+            )
+
+
+@transaction.atomic
+def record_vacancy(
+    position: Position,
+    plan_year: int,
+    *,
+    seats: int = 1,
+    announced_on: datetime.date | None = None,
+    interview_on: datetime.date | None = None,
+    expected_on: datetime.date | None = None,
+    note: str = "",
+    by: Any = None,
+) -> Vacancy:
+    """Seats of a staffing line being recruited (seed 001: 111年缺額 110/12/07 公告, 12/16 甄選)."""
+    _check_vacancy(position, plan_year, seats, announced_on, interview_on, expected_on)
+    return Vacancy.objects.create(
+        position=position,
+        plan_year=plan_year,
+        seats=seats,
+        announced_on=announced_on,
+        interview_on=interview_on,
+        expected_on=expected_on,
+        note=note.strip()[:300],
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def update_vacancy(
+    vacancy: Vacancy,
+    *,
+    seats: int,
+    announced_on: datetime.date | None,
+    interview_on: datetime.date | None,
+    expected_on: datetime.date | None,
+    note: str = "",
+    by: Any = None,
+) -> Vacancy:
+    _check_vacancy(vacancy.position, vacancy.plan_year, seats, announced_on, interview_on, expected_on)
+    vacancy.seats = seats
+    vacancy.announced_on = announced_on
+    vacancy.interview_on = interview_on
+    vacancy.expected_on = expected_on
+    vacancy.note = note.strip()[:300]
+    vacancy.recorded_by = by or vacancy.recorded_by
+    vacancy.recorded_at = timezone.now()
+    vacancy.save()
+    return vacancy
+
+
+@transaction.atomic
+def fill_vacancy(
+    vacancy: Vacancy, filled_on: datetime.date, *, today: datetime.date | None = None, by: Any = None
+) -> Vacancy:
+    """The vacancy's seats are taken on `filled_on` (not before it was announced, not in the future)."""
+    today = today or timezone.localdate()
+    if vacancy.filled_on is not None:
+        raise DomainError("此缺額已補實", field="filled_on")
+    if filled_on > today:
+        raise DomainError("補實日不可晚於今天", field="filled_on")
+    if vacancy.announced_on and filled_on < vacancy.announced_on:
+        raise DomainError("補實日不可早於公告日", field="filled_on")
+    vacancy.filled_on = filled_on
+    vacancy.recorded_by = by or vacancy.recorded_by
+    vacancy.recorded_at = timezone.now()
+    vacancy.save(update_fields=["filled_on", "recorded_by", "recorded_at"])
+    return vacancy
+
+
+@transaction.atomic
+def record_budget_line(
+    area: County,
+    plan_year: int,
+    programme: Programme,
+    *,
+    central_share: Decimal = Decimal("0.70"),
+    central_business: int = 0,
+    central_personnel: int = 0,
+    local_share: int = 0,
+    spent: int = 0,
+    cap_fixed: int | None = None,
+    cap_per_unit: int | None = None,
+    cap_units: int | None = None,
+    cap_personnel: int | None = None,
+    note: str = "",
+) -> BudgetLine:
+    """A programme's money for an area and plan year against the approved plan's cap; one per key."""
+    phase_of(plan_year)
+    _share(central_share, "central_share")
+    _not_negative(
+        {
+            "central_business": central_business,
+            "central_personnel": central_personnel,
+            "local_share": local_share,
+            "spent": spent,
+            "cap_fixed": cap_fixed,
+            "cap_per_unit": cap_per_unit,
+            "cap_units": cap_units,
+            "cap_personnel": cap_personnel,
+        }
+    )
+    if cap_fixed is not None and cap_per_unit is not None:
+        raise DomainError("上限為定額或每單位金額，擇一填寫", field="cap_per_unit")
+    if (cap_per_unit is None) != (cap_units is None):
+        raise DomainError("每單位上限須同時填寫單位數", field="cap_units")
+    line, _ = BudgetLine.objects.update_or_create(
+        area=area,
+        plan_year=plan_year,
+        programme=programme,
+        defaults={
+            "central_share": central_share,
+            "central_business": central_business,
+            "central_personnel": central_personnel,
+            "local_share": local_share,
+            "spent": spent,
+            "cap_fixed": cap_fixed,
+            "cap_per_unit": cap_per_unit,
+            "cap_units": cap_units,
+            "cap_personnel": cap_personnel,
+            "note": note.strip()[:300],
+        },
+    )
+    return line
+
+
+def _check_measure(measure: str, phase: PlanPhase) -> str:
+    measure = measure.strip()
+    if not measure:
+        return ""
+    kind, _, value = measure.partition(":")
+    if kind == "units" and value in UnitKind.values:
+        return measure
+    if kind == "staff" and value.isdigit():
+        if not Strategy.objects.filter(phase=phase, number=int(value)).exists():
+            raise DomainError(f"{phase.name}沒有策略 {value}", field="measure")
+        return measure
+    if kind == "indicator" and INDICATOR_CODE.fullmatch(value):
+        return measure
+    raise DomainError(
+        "實際值來源須為 units:<單位類別>、staff:<策略>、indicator:<指標代碼> 或空白", field="measure"
+    )
+
+
+@transaction.atomic
+def record_milestone(
+    area: County,
+    code: str,
+    plan_year: int,
+    *,
+    name: str,
+    target: Decimal,
+    unit: str = "count",
+    measure: str = "",
+    actual: Decimal | None = None,
+    source: str = "",
+) -> Milestone:
+    """A target of the plan for a year; percent targets and actuals are fractions (0.90 for 90%)."""
+    phase = phase_of(plan_year)
+    if not code.strip():
+        raise DomainError("代碼不可空白", field="code")
+    if not name.strip():
+        raise DomainError("名稱不可空白", field="name")
+    if unit not in MILESTONE_UNITS:
+        raise DomainError("單位須為 count 或 percent", field="unit")
+    if target < 0:
+        raise DomainError("目標值不可為負數", field="target")
+    if actual is not None and actual < 0:
+        raise DomainError("實際值不可為負數", field="actual")
+    if unit == "percent":
+        if target > 1:
+            raise DomainError("百分比目標以小數填寫（90% 為 0.90）", field="target")
+        if actual is not None and actual > 1:
+            raise DomainError("百分比實際值以小數填寫（90% 為 0.90）", field="actual")
+    milestone, _ = Milestone.objects.update_or_create(
+        area=area,
+        code=code.strip(),
+        plan_year=plan_year,
+        defaults={
+            "phase": phase,
+            "name": name.strip()[:120],
+            "target": target,
+            "unit": unit,
+            "measure": _check_measure(measure, phase),
+            "actual": actual,
+            "source": source.strip()[:200],
+        },
+    )
+    return milestone
+
+
+@transaction.atomic
+def record_training(
+    staff: Staff,
+    course: Course,
+    *,
+    completed_on: datetime.date,
+    hours: Decimal,
+    by: Any = None,
+    today: datetime.date | None = None,
+) -> TrainingRecord:
+    """A course a staff member completed: hours above 0, not before hire, not in the future."""
+    today = today or timezone.localdate()
+    if hours <= 0:
+        raise DomainError("時數須大於 0", field="hours")
+    if completed_on < staff.hired_on:
+        raise DomainError("完成日不可早於到職日", field="completed_on")
+    if completed_on > today:
+        raise DomainError("完成日不可晚於今天", field="completed_on")
+    return TrainingRecord.objects.create(
+        staff=staff,
+        course=course,
+        completed_on=completed_on,
+        hours=hours,
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def record_training_session(
+    area: County,
+    *,
+    held_on: datetime.date,
+    title: str,
+    hours: Decimal,
+    attendees: int = 0,
+    course: Course | None = None,
+    by: Any = None,
+    today: datetime.date | None = None,
+) -> TrainingSession:
+    """A training session the area held (seed 001: 辦理教育訓練6場次)."""
+    today = today or timezone.localdate()
+    if not title.strip():
+        raise DomainError("名稱不可空白", field="title")
+    if hours <= 0:
+        raise DomainError("時數須大於 0", field="hours")
+    if attendees < 0:
+        raise DomainError("參訓人數不可為負數", field="attendees")
+    if held_on > today:
+        raise DomainError("日期不可晚於今天", field="held_on")
+    return TrainingSession.objects.create(
+        area=area,
+        held_on=held_on,
+        title=title.strip()[:120],
+        course=course,
+        hours=hours,
+        attendees=attendees,
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )

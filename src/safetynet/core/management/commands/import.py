@@ -9,15 +9,19 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safetynet.core.imports import Importer, ImportFailed, run_import
+from safetynet.indicators.imports import reported_importer
 from safetynet.intake.imports import reports_importer
 from safetynet.org.imports import staff_importer
 from safetynet.people.imports import persons_importer, registry_importer
 from safetynet.referrals.imports import partners_importer, referrals_importer
+from safetynet.workforce.imports import positions_importer
 
 KINDS: dict[str, Callable[[str], Importer]] = {
     "partners": lambda source: partners_importer(),
     "persons": lambda source: persons_importer(),
+    "positions": lambda source: positions_importer(),
     "referrals": lambda source: referrals_importer(),
+    "reported": reported_importer,
     "registry": registry_importer,
     "reports": lambda source: reports_importer(),
     "staff": lambda source: staff_importer(),
@@ -30,13 +34,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="who entered the rows (reported: default the first superuser or administrator)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            count = run_import(KINDS[options["kind"]](path.name), path)
+            if options["kind"] == "reported":  # the one kind that records who entered its rows
+                importer = reported_importer(path.name, by=options["by"])
+            else:
+                importer = KINDS[options["kind"]](path.name)
+            count = run_import(importer, path)
         except ImportFailed as failure:
             for problem in failure.problems[:200]:
                 self.stderr.write(f"{path.name}: {problem}")

@@ -12,16 +12,24 @@ role carries what the report flow gave them. At a smaller `--scale` each figure 
 After the flow, a worker below the figure takes on cases carried over (a report received and screened
 while they were employed, assigned to them by the supervisor, with the contact history the case work
 gives); a worker above it closes the extra cases through the supervisor's approval.
+
+The same figures hold on seed 000's own day, `CHECKPOINT` (the day the indicator engine measures plan
+year 110's staffing and caseloads): the workers employed then lead exactly the figures open at the end
+of that day, counted as the engine counts them (`open_on`). The report flow balances them there, in the
+middle of its run, so that every later dispatch sees the overload; the cases carried over for that day
+came in during the weeks before it and are closed later in the flow like any other.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from safetynet.cases import services as cases
 from safetynet.cases.models import Case, CaseStatus, Contact, StatusChange
@@ -29,6 +37,14 @@ from safetynet.org.models import Staff
 
 COUNTY = "10010"  # 嘉義縣
 SEED_000 = {"mhsw": (29, 27, 29, 32, 32, 34, 28), "tcsw": (120, 46)}
+# Seed 000 is the record of the administrative-guidance visit (行政輔導) to 嘉義縣 on 110-11-24: its
+# head counts (心理衛生社工 7 of 9, 處遇協調社工 3 of 3) and caseloads are those of that day.
+CHECKPOINT = datetime.date(2021, 11, 24)
+# Cases carried over for the checkpoint came in this many days before it (a worker hired in the last
+# weeks takes over cases that waited in the supervisor's queue for the seat, up to QUEUED_FOR days).
+CHECKPOINT_CARRY = (120, 14)
+QUEUED_FOR = 45
+TAIPEI = ZoneInfo("Asia/Taipei")
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 CLOSING_CHECKLIST = ["plan_reviewed", "last_assessment", "family_informed"]
@@ -70,21 +86,48 @@ def targets(scale: float, day: datetime.date) -> list[Target]:
     return found
 
 
+def end_of(day: datetime.date) -> datetime.datetime:
+    """The last moment of `day` in Taipei (midnight after it): what is open then was open that day."""
+    return datetime.datetime.combine(day + DAY, datetime.time(), tzinfo=TAIPEI)
+
+
+def open_on(staff: Staff, moment: datetime.datetime) -> QuerySet[Case]:
+    """The cases `staff` leads that were open at `moment`, as the indicator engine counts them: opened
+    by then, not closed by then, and not 未成案 (found to need no case); the lead is the current one."""
+    return (
+        Case.objects.filter(lead=staff, opened_at__lte=moment)
+        .exclude(closed_at__lte=moment)
+        .exclude(status=CaseStatus.NOT_OPENED)
+    )
+
+
 def open_count(staff: Staff) -> int:
     return Case.objects.open().filter(lead=staff).count()
 
 
-def close_extra(rng: random.Random, target: Target, supervisor: Any, end: datetime.datetime) -> int:
-    """Close the worker's cases above the figure, oldest first, with the supervisor's approval, in the
-    last days before `end` and after anything recorded on them; the number closed."""
-    extra = open_count(target.staff) - target.cases
-    closed = 0
+def close_extra(
+    rng: random.Random,
+    target: Target,
+    supervisor: Any,
+    end: datetime.datetime,
+    *,
+    extra: int | None = None,
+    keep: Collection[int] = (),
+) -> list[Case]:
+    """Close `extra` of the worker's open cases (by default those above the figure), oldest first but
+    those in `keep`, with the supervisor's approval, in the last days before `end` and after anything
+    recorded on them; the cases closed."""
+    if extra is None:
+        extra = open_count(target.staff) - target.cases
+    closed: list[Case] = []
     candidates = Case.objects.filter(
         lead=target.staff, status__in=[CaseStatus.ASSESSING, CaseStatus.SERVING, CaseStatus.FOLLOW_UP]
     ).order_by("opened_at", "pk")
     for case in candidates:
-        if closed >= extra:
+        if len(closed) >= extra:
             break
+        if case.pk in keep:
+            continue
         last = max(
             [
                 t
@@ -109,7 +152,7 @@ def close_extra(rng: random.Random, target: Target, supervisor: Any, end: dateti
             at=asked,
         )
         cases.decide_closure(closure, approve=True, by=supervisor, at=decided)
-        closed += 1
+        closed.append(case)
     return closed
 
 
@@ -121,3 +164,14 @@ def carry_window(
     starts = max(staff.hired_on + 14 * DAY, first, (end - span).date())
     ends = last if last >= starts else (end - 14 * DAY).date()
     return starts, max(starts, ends)
+
+
+def checkpoint_window(staff: Staff, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The days a case carried over for `day` may have come in: while the worker was employed, within
+    `CHECKPOINT_CARRY` days before; for a worker hired in the last weeks, the weeks before they came,
+    when it waited in the queue (the flow assigns it on their first day)."""
+    earliest, latest = (day - DAY * n for n in CHECKPOINT_CARRY)
+    starts = max(staff.hired_on + 14 * DAY, earliest)
+    if starts > latest:
+        starts = max(staff.hired_on - QUEUED_FOR * DAY, earliest)
+    return starts, max(starts, latest)

@@ -16,8 +16,9 @@ dispatch, and recent clocks are still running. A few fixed reports keep the demo
 meaningful at any scale (see `_persona_incidents`).
 
 The worker's records on each case (contacts, assessments, visits) are `safetynet.demo.casework`'s;
-the monthly high-risk meeting and the units' supervision sessions `safetynet.demo.teamwork`'s; after
-the flow, 嘉義縣's 心衛社工 and 處遇協調社工 are brought to seed 000's caseloads (`safetynet.demo.caseloads`).
+the monthly high-risk meeting and the units' supervision sessions `safetynet.demo.teamwork`'s.
+嘉義縣's 心衛社工 and 處遇協調社工 are brought to seed 000's caseloads (`safetynet.demo.caseloads`) twice:
+on seed 000's own day, when the flow gets there (`_checkpoint_balance`), and after the flow.
 """
 
 from __future__ import annotations
@@ -43,11 +44,13 @@ from safetynet.demo import caseloads, names, partners, teamwork
 from safetynet.demo.casework import FIRST_VISIT_CLOCKS, WRITTEN_ASSESSMENT_CLOCK, CaseFile, Casework
 from safetynet.demo.households import IdMaker, age_on, born_at_age
 from safetynet.demo.staffing import PlanDataError, year_end, year_start
+from safetynet.domain.clocks import add_months
 from safetynet.domain.dispatch import choose_worker, load_ratio
 from safetynet.domain.triage import default_rule_set
 from safetynet.geo.models import Town
 from safetynet.intake import services as intake
-from safetynet.intake.models import Channel, Dispatch, DispatchOutcome, Report, RouteService
+from safetynet.intake.models import Channel, Dispatch, DispatchOutcome, Report, ReportSubject, RouteService
+from safetynet.intake.rules import current_rule_set
 from safetynet.org import services as org
 from safetynet.org.models import AccessKind, DispatchMode, Staff, Unit, UnitKind
 from safetynet.people import services as people
@@ -107,6 +110,8 @@ HAND_OVER = (1.0, 5.0)  # days before the last day
 CARRY_SPAN = datetime.timedelta(days=900)
 TCSW_SEXUAL_ASSAULT_SHARE = 120 / 166  # seed 000: 性侵 120 案, 家暴 46 案
 HIGH_RISK_REPORTS = (75.0, 40.0, 12.0)  # days before the end (see `_high_risk_incidents`)
+# Cases carried over for seed 000's checkpoint are closed this many days before the end at the latest.
+CHECKPOINT_CARRIED_CLOSED = (20.0, 120.0)
 
 
 class FlowDataError(PlanDataError):
@@ -236,6 +241,7 @@ class Incident:
     relation: str = ""  # between subjects[0] and subjects[1] when both are new: RelationKind
     persona: str = ""
     carry_for: Staff | None = None  # a case carried over for this worker's caseload (seed 000)
+    open_through: datetime.datetime | None = None  # carried for the checkpoint: open then, closed later
     kept_open: bool = False  # a fixed report of the last weeks whose case is still open at the end
 
 
@@ -249,6 +255,7 @@ class People:
         self.couples: dict[str, list[tuple[Someone, Someone]]] = defaultdict(list)
         self.parents: dict[str, list[tuple[Someone, Someone]]] = defaultdict(list)  # (parent, child)
         self.by_pk: dict[int, Someone] = {}
+        self.held: dict[int, tuple[datetime.date, datetime.date]] = {}  # pk → days no new report names them
         self.psychiatric: dict[str, int] = {}  # national ID → registry level
         self.registered: dict[str, list[Someone]] = defaultdict(list)  # on the psychiatric registry
         towns = Town.objects.filter(county_id__in=list(counties)).order_by("code")
@@ -288,6 +295,15 @@ class People:
     ) -> Someone:
         return self.new(county, sex, born_at_age(self.rng, on, self.rng.randint(low, high)), town)
 
+    def hold(self, pk: int, first: datetime.date, last: datetime.date) -> None:
+        """No new report names the person from `first` to `last` (see `_checkpoint_balance`)."""
+        earlier = self.held.get(pk)
+        self.held[pk] = (min(first, earlier[0]), max(last, earlier[1])) if earlier else (first, last)
+
+    def free(self, on: datetime.date, *persons: Someone) -> bool:
+        """No report on `on` may name one of the persons held back."""
+        return not any(p.pk in self.held and self.held[p.pk][0] <= on <= self.held[p.pk][1] for p in persons)
+
     def pick(self, pool: Sequence[T], fits: Callable[[T], bool], tries: int = 25) -> T | None:
         """A random member of `pool` that fits, by rejection (pools are large, most members fit)."""
         if not pool:
@@ -318,6 +334,8 @@ class FlowSummary:
     registry_entries: int = 0
     carried_over: int = 0
     closed_for_caseload: int = 0
+    carried_at_checkpoint: int = 0
+    closed_at_checkpoint: int = 0
     risk_meetings: int = 0
     supervision_sessions: int = 0
 
@@ -389,6 +407,13 @@ class _Flow:
         self.last_days = {s.pk: s.left_on for s in accounts}
         referrals = partners.ReferralWork(referral_rng, self.at, self.end) if referral_rng else None
         self.casework = Casework(rng, self.at, self.end, referrals)
+        # What the checkpoint balance needs to count as the indicator engine will (see `_checkpoint_balance`).
+        self.not_opening: set[int] = set()  # cases whose move to 未成案 is planned
+        self.reserved: dict[int, Staff] = {}  # waiting cases and the worker the supervisor gives them to
+        self.closed_early: set[int] = set()  # closed for the checkpoint: the flow's plan for them lapses
+        self.closing_at: dict[int, datetime.datetime] = {}  # planned closures
+        self.protected: set[int] = set()  # counted on the checkpoint
+        self.checkpointed = False
 
     # --- the event queue ---------------------------------------------------------------------------
 
@@ -412,8 +437,9 @@ class _Flow:
             for incident in drawn + personas.pop(day, []):
                 self.at(incident.received, lambda i=incident: self._receive(i))  # type: ignore[misc]
             midnight = datetime.datetime.combine(day + DAY, datetime.time(), tzinfo=TAIPEI)
-            while self.events and self.events[0][0] < midnight:
-                heapq.heappop(self.events)[2]()
+            self._run_until(midnight)
+            if day == caseloads.CHECKPOINT and first <= day and midnight <= self.end:
+                self._checkpoint_balance()
             day += DAY
         self._drain()
         self._balance_caseloads(first, last)
@@ -424,6 +450,11 @@ class _Flow:
         seen = self.end - 14 * DAY
         for user in {u for u in self.staff_users.values() if u is not None}:
             notifications.mark_read(user, up_to=seen, at=seen)
+
+    def _run_until(self, moment: datetime.datetime) -> None:
+        """Do everything planned before `moment`, in time order."""
+        while self.events and self.events[0][0] < moment:
+            heapq.heappop(self.events)[2]()
 
     def _drain(self) -> None:
         while self.events:
@@ -455,17 +486,24 @@ class _Flow:
         wanted = caseloads.targets(self.scale, self.end.astimezone(TAIPEI).date())
         if caseloads.COUNTY not in self.counties:
             return
+        if self.checkpointed:
+            # Came in after the checkpoint, so that the caseloads counted on it stay as balanced then.
+            first = max(first, caseloads.CHECKPOINT + DAY)
         carried: list[Incident] = []
         for target in wanted:
             supervisor = self.supervisors.get(target.staff.unit_id)
             if supervisor is not None:
-                self.summary.closed_for_caseload += caseloads.close_extra(
-                    self.rng, target, supervisor, self.end
-                )
+                closed = caseloads.close_extra(self.rng, target, supervisor, self.end)
+                self.summary.closed_for_caseload += len(closed)
             missing = target.cases - caseloads.open_count(target.staff)
             window = caseloads.carry_window(target.staff, first, last, self.end, CARRY_SPAN)
             carried += [self._carried(target, window) for _ in range(missing)]
-        # The supervisor assigns each carried case to its worker: the units confirm dispatch meanwhile.
+        self._take_on(carried, until=None)
+        self.summary.carried_over = len(carried)
+
+    def _take_on(self, carried: list[Incident], until: datetime.datetime | None) -> None:
+        """Receive the carried reports and do what follows from them up to `until` (None: to the end).
+        The supervisor assigns each case to its worker: the units confirm dispatch meanwhile."""
         modes = {}
         for unit_id in sorted({i.carry_for.unit_id for i in carried if i.carry_for is not None}):
             unit = self.units[unit_id]
@@ -473,12 +511,166 @@ class _Flow:
             org.set_dispatch_mode(unit, DispatchMode.CONFIRM)
         for incident in sorted(carried, key=lambda i: i.received):
             self.at(incident.received, lambda i=incident: self._receive(i))  # type: ignore[misc]
-        self._drain()
+        if until is None:
+            self._drain()
+        else:
+            self._run_until(until)
         for unit_id, mode in modes.items():
             org.set_dispatch_mode(self.units[unit_id], mode)
-        self.summary.carried_over = len(carried)
 
-    def _carried(self, target: caseloads.Target, window: tuple[datetime.date, datetime.date]) -> Incident:
+    def _checkpoint_balance(self) -> None:
+        """Bring 嘉義縣's 心衛社工 and 處遇協調社工 employed on seed 000's day to its caseloads at the end of
+        that day, once the flow has done everything before then: the extra cases are closed, the missing
+        ones carried over (they came in during the weeks before, and stay open past the day).
+
+        The count is the one the indicator engine will make after the whole flow (`caseloads.open_on`:
+        by the current lead, the current status), so what would still change it is dealt with here:
+        cases planned to be found 未成案 later are not counted; cases waiting for the supervisor are
+        given now to the worker they will go to (one without a figure if there is one); a report in but
+        not yet screened that will reopen a closed case is counted. A case reopened by a later report
+        would count again (closed before the day) or for another worker (its own has left by then):
+        the persons of such cases are named by no new report while the re-report window lasts.
+        """
+        day = caseloads.CHECKPOINT
+        moment = caseloads.end_of(day)
+        wanted = caseloads.targets(self.scale, day)
+        if caseloads.COUNTY not in self.counties or not wanted:
+            return
+        self.checkpointed = True
+        counted = {
+            t.staff.pk: set(caseloads.open_on(t.staff, moment).values_list("pk", flat=True))
+            - self.not_opening
+            for t in wanted
+        }
+        extra = self._reserve_waiting(wanted, counted, moment)
+        for lead, number in self._reopening(moment, counted).items():
+            extra[lead] += number
+        busy = set(
+            ReportSubject.objects.filter(
+                report__screening__isnull=True, report__received_at__lte=moment
+            ).values_list("person_id", flat=True)
+        )
+        carried: list[Incident] = []
+        for target in wanted:
+            over = len(counted[target.staff.pk]) + extra[target.staff.pk] - target.cases
+            supervisor = self.supervisors.get(target.staff.unit_id)
+            if over > 0 and supervisor is not None:
+                # Not a case planned to be 未成案, nor one of a person a report waiting for screening names.
+                keep = self.not_opening | set(
+                    Case.objects.filter(lead=target.staff, person_id__in=busy).values_list("pk", flat=True)
+                )
+                closed = caseloads.close_extra(self.rng, target, supervisor, moment, extra=over, keep=keep)
+                for case in closed:
+                    self.closed_early.add(case.pk)
+                    self.casework.files.pop(case.pk, None)
+                self.summary.closed_at_checkpoint += len(closed)
+                over -= len(closed)
+            window = caseloads.checkpoint_window(target.staff, day)
+            carried += [self._carried(target, window, open_through=moment) for _ in range(max(0, -over))]
+            self._hold_closed(target.staff, moment)
+        self._take_on(carried, until=moment)
+        self.summary.carried_at_checkpoint = len(carried)
+        for target in wanted:
+            self.protected |= set(caseloads.open_on(target.staff, moment).values_list("pk", flat=True))
+        self.protected |= set(self.reserved)
+        for case in Case.objects.filter(pk__in=sorted(self.protected)).order_by("pk"):
+            if case.pk in self.closing_at:
+                self._protect(case, self.closing_at[case.pk])
+
+    def _reserve_waiting(
+        self, wanted: list[caseloads.Target], counted: dict[int, set[int]], moment: datetime.datetime
+    ) -> dict[int, int]:
+        """Give the cases of the workers' routes still waiting for the supervisor at `moment` to a worker
+        employed then (one without a figure first, else the one furthest below it); how many each got."""
+        day = caseloads.CHECKPOINT
+        figures = {t.staff.pk: t.cases for t in wanted}
+        given: dict[int, int] = defaultdict(int)
+        roles = {t.role for t in wanted}
+        routes = sorted(r for r, s in self.services.items() if roles & set(s.roles))
+        waiting = Case.objects.filter(
+            unit_id__in={t.staff.unit_id for t in wanted},
+            route__in=routes,
+            status=CaseStatus.PENDING,
+            opened_at__lte=moment,
+        ).order_by("opened_at", "pk")
+
+        def room(staff: Staff) -> float:
+            if staff.pk not in figures:
+                return math.inf
+            return figures[staff.pk] - len(counted[staff.pk]) - given[staff.pk]
+
+        for case in waiting:
+            service = self.services[case.route]
+            pool = list(
+                Staff.objects.filter(unit_id=case.unit_id, role__code__in=service.roles)
+                .active_on(day)
+                .order_by("hired_on", "pk")
+            )
+            if not pool:
+                continue
+            chosen = max(pool, key=room)
+            self.reserved[case.pk] = chosen
+            given[chosen.pk] += 1
+        return given
+
+    def _reopening(self, moment: datetime.datetime, counted: dict[int, set[int]]) -> dict[int, int]:
+        """Cases of the workers closed by `moment` that a report received by then, screened after, will
+        reopen (its suggested routes are kept for these routes: see `_override`); how many each."""
+        found: dict[int, int] = defaultdict(int)
+        months = _rereport_months()
+        waiting = Report.objects.filter(screening__isnull=True, received_at__lte=moment).order_by("pk")
+        for report in waiting:
+            refs = {s.ref: s.person_id for s in report.subjects.all()}
+            since = add_months(report.received_at, -months)
+            for route in report.suggestion.get("routes", []):
+                person = refs.get(route.get("subject"))
+                if person is None:
+                    continue
+                closed = (
+                    Case.objects.filter(
+                        person_id=person,
+                        route=route.get("route"),
+                        area_id=report.area_id,
+                        status=CaseStatus.CLOSED,
+                        closed_at__gte=since,
+                        closed_at__lte=report.received_at,
+                    )
+                    .order_by("-closed_at")
+                    .first()
+                )
+                if closed is not None and closed.lead_id in counted:
+                    found[closed.lead_id] += 1
+        return found
+
+    def _hold_closed(self, staff: Staff, moment: datetime.datetime) -> None:
+        """Persons of the worker's cases closed within the re-report window before `moment`: no new
+        report names them until that window has passed (it would reopen the case, counted again)."""
+        months = _rereport_months()
+        closed = Case.objects.filter(
+            lead=staff,
+            status=CaseStatus.CLOSED,
+            closed_at__gte=add_months(moment, -months),
+            closed_at__lte=moment,
+        ).values_list("person_id", "closed_at")
+        for person, closed_at in closed:
+            assert closed_at is not None  # noqa: S101 - filtered on it
+            self.people.hold(person, moment.date(), timezone.localdate(add_months(closed_at, months)) + DAY)
+
+    def _protect(self, case: Case, closes: datetime.datetime) -> None:
+        """A case counted on the checkpoint that a report after its closure would reopen when its worker
+        has left, for another worker (who would count it on the checkpoint): its person is named by no
+        new report from the day before it closes until the re-report window has passed."""
+        last = timezone.localdate(add_months(closes, _rereport_months())) + DAY
+        left = self.last_days.get(case.lead_id or 0)
+        if left is not None and left <= last:
+            self.people.hold(case.person_id, timezone.localdate(closes) - DAY, last)
+
+    def _carried(
+        self,
+        target: caseloads.Target,
+        window: tuple[datetime.date, datetime.date],
+        open_through: datetime.datetime | None = None,
+    ) -> Incident:
         """A report that brought the worker a case: a domestic-violence respondent on the psychiatric
         registry (心衛社工, rule 4) or under a court-ordered treatment plan (處遇協調社工)."""
         rng, area = self.rng, caseloads.COUNTY
@@ -496,7 +688,9 @@ class _Flow:
             sexual = rng.random() < TCSW_SEXUAL_ASSAULT_SHARE
             kind, source, flags = ("SA" if sexual else "IPV"), "JUDICIAL", ["court_ordered_treatment"]
         subjects = [Subject("s1", "respondent", [kind], person, flags)]
-        return Incident(area, kind, received, source, subjects, carry_for=target.staff)
+        return Incident(
+            area, kind, received, source, subjects, carry_for=target.staff, open_through=open_through
+        )
 
     # --- drawing the day's reports -----------------------------------------------------------------
 
@@ -539,8 +733,9 @@ class _Flow:
             self.history[(area, kind)] = earlier  # older ones are out of the window for good
             if earlier:
                 before = self.rng.choice(earlier)
-                subjects = [self._again(s, on) for s in before.subjects]
-                return Incident(area, kind, received, source, subjects)
+                if self.people.free(on, *(s.person for s in before.subjects)):
+                    subjects = [self._again(s, on) for s in before.subjects]
+                    return Incident(area, kind, received, source, subjects)
         county = area
         if self.rng.random() < OUTSIDE_SHARE:
             county = next((c for c in self.counties if c != area), area)
@@ -565,7 +760,9 @@ class _Flow:
         relation = ""
         if kind == "IPV":
             couples = people.couples[county] if existing else []
-            couple = people.pick(couples, lambda p: min(p[0].age(on), p[1].age(on)) >= 18)
+            couple = people.pick(
+                couples, lambda p: min(p[0].age(on), p[1].age(on)) >= 18 and people.free(on, *p)
+            )
             if couple is not None:
                 man, woman = sorted(couple, key=lambda s: s.sex != "M")
             else:
@@ -575,7 +772,7 @@ class _Flow:
             victim, respondent = (woman, man) if rng.random() < 0.8 else (man, woman)
         elif kind == "CP":
             families = people.parents[county] if existing else []
-            family = people.pick(families, lambda p: 0 <= p[1].age(on) < 18)
+            family = people.pick(families, lambda p: 0 <= p[1].age(on) < 18 and people.free(on, *p))
             if family is not None:
                 respondent, victim = family
             else:
@@ -586,7 +783,9 @@ class _Flow:
         elif kind in ("FV", "EP", "DP"):
             elder = 65 if kind == "EP" else 0
             families = people.parents[county] if existing else []
-            family = people.pick(families, lambda p: p[1].age(on) >= 18 and p[0].age(on) >= elder)
+            family = people.pick(
+                families, lambda p: p[1].age(on) >= 18 and p[0].age(on) >= elder and people.free(on, *p)
+            )
             if family is not None:
                 parent, child = family
             else:
@@ -605,7 +804,7 @@ class _Flow:
             pool = people.by_county[county] if existing else []
             if kind == "MH" and people.registered[county] and rng.random() < MH_REGISTERED_SHARE:
                 pool = people.registered[county]
-            victim = people.pick(pool, lambda s: low <= s.age(on) <= high)
+            victim = people.pick(pool, lambda s: low <= s.age(on) <= high and people.free(on, s))
             victim = victim or people.new_aged(
                 county, "F" if kind == "SA" else rng.choice("MF"), low, high, on
             )
@@ -800,6 +999,11 @@ class _Flow:
         when = _next_office_moment(at, self.rng)
         if unit.dispatch_mode != DispatchMode.CONFIRM:
             when += DAY * self.rng.randint(0, 2)  # everyone was full: the supervisor finds someone
+        carry_for = incident.carry_for
+        if carry_for is not None and timezone.localdate(when) < carry_for.hired_on:
+            # Waited in the queue for the seat to be filled: assigned on the new worker's first day.
+            first_day = datetime.datetime.combine(carry_for.hired_on, datetime.time(7), tzinfo=TAIPEI)
+            when = _next_office_moment(first_day, self.rng)
         if incident.persona:
             when = min(when, self.end - HOUR)
         self.at(when, lambda: self._assign(case, clocks, incident, when))
@@ -811,6 +1015,8 @@ class _Flow:
             worker: Staff | None = self.worker
         elif incident.carry_for is not None:
             worker = incident.carry_for
+        elif (reserved := self.reserved.pop(case.pk, None)) is not None and reserved.is_active(day):
+            worker = reserved
         else:
             worker = self._choose(case, unit, day)
         if worker is None:
@@ -865,11 +1071,14 @@ class _Flow:
             self.casework.follow(file, first_at=visit_at, report_at=report_at)
             return  # the demo accounts' cases stay in 評估中
         decided = max(assigned + DAY * _around(rng, timing.assess_days), done + HOUR * rng.uniform(2, 72))
-        kept_open = incident.carry_for is not None or incident.kept_open
-        if not kept_open and rng.random() < timing.not_opened:
+        carried = incident.carry_for is not None
+        kept_open = (carried and incident.open_through is None) or incident.kept_open
+        if not (carried or incident.kept_open) and rng.random() < timing.not_opened:
             file.stop = decided
             self.casework.follow(file, first_at=visit_at, report_at=report_at)
             self._status(case, CaseStatus.NOT_OPENED, decided, by)
+            if decided <= self.end:
+                self.not_opening.add(case.pk)
             return
         self._status(case, CaseStatus.SERVING, decided, by)
         if kept_open:
@@ -877,14 +1086,24 @@ class _Flow:
             return  # still open at the end
         served = DAY * _around(rng, timing.serve_days, spread=0.55)
         review = decided + served
+        if incident.open_through is not None:
+            # Closed before the end: the caseloads then are the flow's and those balanced after it.
+            review = min(review, self.end - DAY * rng.uniform(*CHECKPOINT_CARRIED_CLOSED))
         if file.last_day is not None:
             # The worker closes the case before leaving rather than leave it to nobody.
             leaving = datetime.datetime.combine(file.last_day, datetime.time(10), tzinfo=TAIPEI)
             review = min(review, max(leaving - DAY * rng.uniform(*HAND_OVER), decided + DAY))
+        if incident.open_through is not None:
+            # Open through the checkpoint, even when its worker leaves right after it.
+            review = max(review, incident.open_through + HOUR * rng.uniform(9, 33), decided + DAY)
         if case.route in ("FPC", "SWC") and rng.random() < FOLLOW_UP_SHARE:
             self._status(case, CaseStatus.FOLLOW_UP, review - min((review - decided) * 0.3, DAY * 60), by)
         self._status(case, CaseStatus.REVIEW, review, by)
-        self._status(case, CaseStatus.CLOSED, review + DAY * rng.uniform(2, 14), by)
+        closes = review + DAY * rng.uniform(2, 14)
+        self._status(case, CaseStatus.CLOSED, closes, by)
+        self.closing_at[case.pk] = closes
+        if case.pk in self.protected:
+            self._protect(case, closes)
         file.stop = review
         self.casework.follow(file, first_at=visit_at, report_at=report_at)
 
@@ -926,6 +1145,8 @@ class _Flow:
 
     def _status(self, case: Case, status: str, at: datetime.datetime, by: Any) -> None:
         def move() -> None:
+            if case.pk in self.closed_early:
+                return  # closed for the checkpoint's caseloads
             if status == CaseStatus.REVIEW:
                 cases.request_closure(
                     case,
@@ -1036,6 +1257,12 @@ def _override(report: Report) -> tuple[list[intake.RouteChoice] | None, str]:
             kept[index] = intake.RouteChoice(route["subject"], change[0], change[1])
             return kept, change[2]
     return None, ""
+
+
+def _rereport_months() -> int:
+    """The re-report window of the rule set in force: a report within it reopens a closed case."""
+    months = current_rule_set().parameters.get("rereport_window_months")
+    return months if isinstance(months, int) else intake.REREPORT_WINDOW_MONTHS
 
 
 def _next_office_moment(after: datetime.datetime, rng: random.Random) -> datetime.datetime:

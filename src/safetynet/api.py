@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from safetynet.cases.api import router as cases_router
 from safetynet.core.api import router as core_router
 from safetynet.geo.api import router as geo_router
+from safetynet.indicators.api import router as indicators_router
 from safetynet.intake.api import router as intake_router
 from safetynet.referrals.api import router as referrals_router
 
@@ -16,3 +17,4 @@ api.add_router("/geo/", geo_router)
 api.add_router("/", intake_router)
 api.add_router("/", cases_router)
 api.add_router("/", referrals_router)
+api.add_router("/", indicators_router)

@@ -64,9 +64,18 @@ def empty_the_database() -> None:
         Transfer,
     )
     from safetynet.core.models import Notification
+    from safetynet.indicators import models as indicators
     from safetynet.intake.models import Dispatch, IdempotencyKey, Report, ReportSubject, Screening
     from safetynet.people.models import RegistryEntry
     from safetynet.referrals import models as referrals
+    from safetynet.workforce.models import (
+        BudgetLine,
+        Checkpoint,
+        Milestone,
+        TrainingRecord,
+        TrainingSession,
+        Vacancy,
+    )
 
     # What refers to a case first (an assessment refers to its contact), then the cases.
     for model in (
@@ -100,6 +109,11 @@ def empty_the_database() -> None:
     for model in (CoCase, Case, IdempotencyKey, ReportSubject, Report, RegistryEntry):
         model.objects.all().delete()
     LeavePeriod.objects.all().delete()
+    for plan_model in (TrainingRecord, TrainingSession, Vacancy, BudgetLine, Milestone, Checkpoint):
+        plan_model.objects.all().delete()
+    for figures in (indicators.ReportedValue, indicators.Snapshot, indicators.DropoutRecord):
+        figures.objects.all().delete()
+    indicators.Target.objects.filter(area__isnull=False).delete()
     Staff.objects.update(supervisor=None)
     Staff.objects.all().delete()
     get_user_model().objects.all().delete()
@@ -114,7 +128,9 @@ def empty_the_database() -> None:
 
 def digest() -> str:
     from safetynet.cases.models import Assessment, Contact, SupervisionSession
+    from safetynet.indicators.models import ReportedValue
     from safetynet.referrals.models import Referral
+    from safetynet.workforce.models import TrainingRecord, TrainingSession, Vacancy
 
     persons = Person.objects.order_by("pk").values_list("name", "birth_date", "town_id")
     staff = Staff.objects.order_by("pk").values_list(
@@ -127,6 +143,12 @@ def digest() -> str:
         list(Assessment.objects.order_by("pk").values_list("case__route", "instrument", "total")),
         list(SupervisionSession.objects.order_by("pk").values_list("unit__name", "kind", "held_on")),
         list(Referral.objects.order_by("pk").values_list("category__code", "organization__name", "status")),
+        list(
+            TrainingRecord.objects.order_by("pk").values_list("staff__name", "course__code", "completed_on")
+        ),
+        list(TrainingSession.objects.order_by("pk").values_list("title", "held_on", "attendees")),
+        list(Vacancy.objects.order_by("pk").values_list("position__role__code", "seats", "filled_on")),
+        list(ReportedValue.objects.order_by("pk").values_list("indicator__code", "period_start", "value")),
     )
     return hashlib.sha256(repr((list(persons), list(staff), ids, work)).encode()).hexdigest()
 

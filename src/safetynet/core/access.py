@@ -149,6 +149,15 @@ def counties_visible_to(user: Any) -> list[str]:
     return [staff.unit.county_id] if staff.unit.county_id else []
 
 
+def aggregates_visible_to(user: Any) -> list[str]:
+    """County codes whose indicators, staffing and budget the user may read: supervisors, managers,
+    administrators and central reviewers (aggregates only; no case behind them)."""
+    staff = staff_of(user)
+    if staff is None or staff.role.kind not in WORKFORCE_KINDS:
+        return []
+    return counties_visible_to(user)
+
+
 def cases_visible_to(user: Any) -> QuerySet[Case]:
     staff = staff_of(user)
     if staff is None or staff.role.kind not in CASE_KINDS:

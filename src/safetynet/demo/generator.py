@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from safetynet.cases.models import Assessment, Case, Contact, RiskMeeting, SupervisionSession
 from safetynet.core.errors import DomainError
-from safetynet.demo import names, partners, reports
+from safetynet.demo import indicators, names, partners, plan, reports
 from safetynet.demo.households import IdMaker, PlannedHousehold, TownInfo, TownPlanner
 from safetynet.demo.staffing import (
     SUPERVISOR_ROLE,
@@ -111,6 +111,12 @@ class Summary:
     risk_meetings: int = 0
     partners: int = 0
     referrals: int = 0
+    budget_lines: int = 0
+    vacancies: int = 0
+    milestones: int = 0
+    training_records: int = 0
+    training_sessions: int = 0
+    reported_values: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -131,6 +137,12 @@ class Summary:
             "risk meetings": self.risk_meetings,
             "partners": self.partners,
             "referrals": self.referrals,
+            "budget lines": self.budget_lines,
+            "vacancies": self.vacancies,
+            "milestones": self.milestones,
+            "training records": self.training_records,
+            "training sessions": self.training_sessions,
+            "reported values": self.reported_values,
         }
 
 
@@ -192,6 +204,8 @@ def seed(
         referral_rng=random.Random(f"referrals-{seed}"),
     )
     partners.persona_referrals(timezone.now() - datetime.timedelta(minutes=10))
+    planned = plan.load_plan(random.Random(f"plan-{seed}"), years=years, today=today)
+    reported = indicators.load(by=Staff.objects.get(user__username="admin").user)
     return Summary(
         agencies=Agency.objects.count(),
         units=Unit.objects.count(),
@@ -213,6 +227,12 @@ def seed(
         risk_meetings=RiskMeeting.objects.count(),
         partners=Organization.objects.count(),
         referrals=Referral.objects.count(),
+        budget_lines=planned.budget_lines,
+        vacancies=planned.vacancies,
+        milestones=planned.milestones,
+        training_records=planned.training_records,
+        training_sessions=planned.training_sessions,
+        reported_values=reported,
     )
 
 

@@ -1,11 +1,15 @@
-"""`{{ rate|pct }}` → 84.6% from a ratio (0.8462); one decimal, so 84.6% never reads as 85%."""
+"""`{{ rate|pct }}` → 84.62% from a ratio (0.8462), as `domain.indicators.percent` prints it: two decimals,
+and a rate just under a whole percent never reads as reaching it (84.99%, not 85.00%); an
+exact whole percent reads as the seeds print it (85%, 100%)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django import template
+
+from safetynet.domain.indicators import percent
 
 register = template.Library()
 
@@ -14,9 +18,10 @@ register = template.Library()
 def pct(value: Decimal | float | None) -> str:
     if value is None or value == "":
         return "—"
-    # Rounded down: a rate just under a threshold must not be shown as reaching it.
-    shown = (Decimal(str(value)) * 100).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
-    return f"{shown.normalize():f}%" if shown == shown.to_integral() else f"{shown}%"
+    exact = Decimal(str(value)) * 100
+    if exact == exact.to_integral_value():
+        return f"{exact.to_integral_value()}%"  # a threshold or a whole rate: 85%, 100%
+    return percent(Decimal(str(value)))
 
 
 @register.filter

@@ -1,0 +1,166 @@
+"""Every write to the indicators: targets, reported figures, the dropout register, publishing.
+
+One atomic function per business action; bad input raises DomainError naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from safetynet.core.errors import DomainError
+from safetynet.domain.indicators import Period
+from safetynet.geo.models import County
+from safetynet.indicators import engine
+from safetynet.indicators.models import DropoutRecord, Indicator, ReportedValue, Snapshot, Target, Unit
+from safetynet.people.models import Person
+from safetynet.workforce.models import PlanPhase
+
+
+def indicator_of(code: str) -> Indicator:
+    found = Indicator.objects.filter(code=code).first()
+    if found is None:
+        raise DomainError(f"指標代碼 {code!r} 不存在", field="code")
+    return found
+
+
+def check_plan_year(year: int, field: str = "plan_year") -> None:
+    """A year some plan phase covers."""
+    if not any(year in phase.years for phase in PlanPhase.objects.all()):
+        raise DomainError(f"{year} 年不在任何計畫期程內", field=field)
+
+
+def _check_rate(indicator: Indicator, value: Decimal | None, field: str) -> None:
+    if value is None:
+        return
+    if value < 0:
+        raise DomainError("不可為負數", field=field)
+    if indicator.unit == Unit.RATE and value > 1:
+        raise DomainError("比率須介於 0 到 100% 之間（以小數表示，例如 0.85）", field=field)
+
+
+@transaction.atomic
+def set_target(
+    indicator: Indicator, area: County | None, plan_year: int, value: Decimal, *, source: str = ""
+) -> Target:
+    """The indicator's target for a plan year: the area's own, or every area's when `area` is None."""
+    check_plan_year(plan_year)
+    _check_rate(indicator, value, "value")
+    target, _ = Target.objects.update_or_create(
+        indicator=indicator,
+        area=area,
+        plan_year=plan_year,
+        defaults={"value": value, "source": source.strip()},
+    )
+    return target
+
+
+@transaction.atomic
+def record_reported_value(
+    indicator: Indicator,
+    area: County,
+    period: Period,
+    *,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    value: Decimal | None,
+    source: str,
+    reported_on: datetime.date,
+    by: Any,
+    note: str = "",
+) -> ReportedValue:
+    """A figure another agency reported for a period (replacing an earlier one for that period)."""
+    if not source.strip():
+        raise DomainError("請填寫資料來源", field="source")
+    if numerator is None and value is None:
+        raise DomainError("請填寫分子或填報值", field="numerator")
+    for name, number in (("numerator", numerator), ("denominator", denominator)):
+        if number is not None and number < 0:
+            raise DomainError("不可為負數", field=name)
+    if (
+        numerator is not None
+        and denominator is not None
+        and indicator.unit == Unit.RATE
+        and numerator > denominator
+    ):
+        raise DomainError("分子不可大於分母", field="numerator")
+    _check_rate(indicator, value, "value")
+    if reported_on > timezone.localdate():
+        raise DomainError("填報日不可晚於今天", field="reported_on")
+    reported, _ = ReportedValue.objects.update_or_create(
+        indicator=indicator,
+        area=area,
+        period_start=period.start,
+        period_end=period.end,
+        defaults={
+            "period_kind": period.kind,
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": value,
+            "source": source.strip(),
+            "reported_on": reported_on,
+            "entered_by": by,
+            "entered_at": timezone.now(),
+            "note": note.strip(),
+        },
+    )
+    return reported
+
+
+@transaction.atomic
+def record_dropout(
+    area: County,
+    student: Person,
+    *,
+    school: str,
+    school_year: int,
+    dropped_on: datetime.date,
+    returned_on: datetime.date | None = None,
+    by: Any = None,
+) -> DropoutRecord:
+    if not school.strip():
+        raise DomainError("請填寫學校", field="school")
+    if returned_on is not None and returned_on < dropped_on:
+        raise DomainError("復學日不可早於中輟日", field="returned_on")
+    if dropped_on > timezone.localdate():
+        raise DomainError("中輟日不可晚於今天", field="dropped_on")
+    return DropoutRecord.objects.create(
+        area=area,
+        student=student,
+        school=school.strip(),
+        school_year=school_year,
+        dropped_on=dropped_on,
+        returned_on=returned_on,
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def publish(area: County, year: int, *, by: Any, today: datetime.date | None = None) -> list[Snapshot]:
+    """Store the catalogue's values for the area and year as published; later recomputations are
+    shown beside them, never written over them."""
+    check_plan_year(year, "year")
+    now = timezone.now()
+    return Snapshot.objects.bulk_create(
+        Snapshot(
+            indicator=v.indicator,
+            area=area,
+            period_kind=v.period.kind,
+            period_start=v.period.start,
+            period_end=v.period.end,
+            numerator=v.numerator,
+            denominator=v.denominator,
+            value=v.value,
+            target=v.target,
+            met=v.met,
+            source=v.source,
+            published_at=now,
+            published_by=by,
+        )
+        for v in engine.catalogue(area.code, year, today)
+    )

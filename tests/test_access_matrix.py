@@ -51,6 +51,7 @@ def worker_unit_pk() -> int:
 
 
 RULE_PAGES = row(403, admin=200, manager=200)
+AGGREGATES = row(403, supervisor=200, manager=200, reviewer=200, admin=200)
 
 
 def rule_set_draft() -> str:
@@ -305,6 +306,18 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
         dict,
         row(403, supervisor=200, manager=200, reviewer=200, admin=200),
     ),
+    "workforce:forecast": ("get", dict, row(403, supervisor=200, manager=200, reviewer=200, admin=200)),
+    "workforce:budget": ("get", dict, row(403, supervisor=200, manager=200, reviewer=200, admin=200)),
+    "workforce:plan": ("get", dict, row(403, supervisor=200, manager=200, reviewer=200, admin=200)),
+    # An empty form comes back with its field errors (200); writes are the managers' and administrators'.
+    "workforce:vacancy_add": ("post", dict, row(403, manager=200, admin=200)),
+    # Indicators: aggregates for supervisors, managers, administrators and reviewers; written by
+    # managers and administrators (an empty form is answered with its errors, an empty publish sent back).
+    "indicators:dashboard": ("get", dict, AGGREGATES),
+    "indicators:detail": ("get", lambda: {"code": "HIRE_RATE"}, AGGREGATES),
+    "indicators:reported_add": ("post", lambda: {"code": "DROPOUT_RATE"}, row(403, manager=200, admin=200)),
+    "indicators:target_set": ("post", lambda: {"code": "HIRE_RATE"}, row(403, manager=200, admin=200)),
+    "indicators:publish": ("post", dict, row(403, manager=302, admin=302)),
     "geo:map": ("get", dict, row(200, partner=403)),
     "geo:geojson": ("get", dict, row(200, partner=403)),
     "geo:map_svg": ("get", dict, row(200, partner=403)),
@@ -318,6 +331,7 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "api:record_contact": ("post", lambda: {"pk": 1}, row(401, anonymous=401)),
     "api:record_assessment": ("post", lambda: {"pk": 1}, row(401, anonymous=401)),
     "api:directory_services": ("get", dict, row(401, anonymous=401)),
+    "api:indicators": ("get", dict, row(401, anonymous=401)),
     "api:list_counties": ("get", dict, row(200, anonymous=200)),
     "api:list_towns": ("get", lambda: {"code": "10010"}, row(200, anonymous=200)),
     # Rule sets: administrators and managers only.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("people/", include("safetynet.people.urls")),
     path("org/", include("safetynet.org.urls")),
     path("workforce/", include("safetynet.workforce.urls")),
+    path("indicators/", include("safetynet.indicators.urls")),
     path("geo/", include("safetynet.geo.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

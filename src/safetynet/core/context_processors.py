@@ -29,7 +29,7 @@ AREAS: list[tuple[Any, str | None, tuple[str, ...]]] = [
     (_("Referral statistics"), "referrals:stats", ("supervisor", "manager", "admin", "reviewer")),
     (_("Units"), "org:units", UNIT_KINDS),
     (_("Workforce"), "workforce:overview", WORKFORCE_KINDS),
-    (_("Indicators"), None, ("supervisor", "manager", "reviewer")),
+    (_("Indicators"), "indicators:dashboard", WORKFORCE_KINDS),
     (_("Reports (annual)"), None, ("manager", "reviewer")),
     (_("Map"), "geo:map", ("screener", "caseworker", "supervisor", "manager", "admin", "reviewer")),
 ]

@@ -94,7 +94,10 @@ def test_hire_rate_counts_staff_employed_on_the_checkpoint_and_imported_counts_w
 def test_caseload_is_open_cases_per_worker_against_the_standards_weighted_by_workers() -> None:
     centre = unit()
     first, second = (staff(centre, "mhsw", datetime.date(2022, 1, 1)) for _ in range(2))
-    staff(centre, "mhsw", datetime.date(2022, 1, 1), datetime.date(2023, 6, 1))  # left: not a worker on 12-31
+    gone = staff(
+        centre, "mhsw", datetime.date(2022, 1, 1), datetime.date(2023, 6, 1)
+    )  # not a worker on 12-31
+    case(centre, "MHSW", at(2023, 3, 1), lead=gone)  # nor are the cases still in their name
     visitor = staff(centre, "care_visitor_psy", datetime.date(2022, 1, 1))
     for lead, number in ((first, 3), (second, 2), (visitor, 3)):
         for _ in range(number):
@@ -131,11 +134,13 @@ def test_child_protection_open_rate_counts_screened_cp_reports_that_became_a_cas
     dispatch(screened_out, "FPC", to=case(centre, "FPC", at(2023, 4, 2), status=CaseStatus.NOT_OPENED))
     no_case = report(at(2023, 4, 3), ["CP"])
     dispatch(no_case, "NONE", outcome=DispatchOutcome.NONE)
+    again = report(at(2023, 4, 7), ["CP"])  # joined the case already open: no case opened
+    dispatch(again, "FPC", outcome=DispatchOutcome.RE_REPORT, to=case(centre, "FPC", at(2023, 1, 1)))
     report(at(2023, 4, 4), ["CP"], legacy=True)  # history imported: not screened here
     report(at(2023, 4, 5), ["CP"], screened_after=None)  # not screened yet
     report(at(2023, 4, 6), ["IPV"])  # not a CP report
 
-    assert counts("CP_OPEN_RATE") == (1, 3)
+    assert counts("CP_OPEN_RATE") == (1, 4)
 
 
 def test_vulnerable_family_visits_within_10_days_count_visits_only_and_not_entries_in_error() -> None:

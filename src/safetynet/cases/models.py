@@ -112,6 +112,7 @@ class Case(models.Model):
             models.Index(fields=["person", "route", "status"]),
             models.Index(fields=["lead", "status"]),
             models.Index(fields=["unit", "status"]),
+            models.Index(fields=["area", "route", "opened_at"], name="case_area_route_opened"),
         ]
 
     def __str__(self) -> str:
@@ -266,7 +267,15 @@ class Contact(EnteredInError):
         verbose_name = "接觸紀錄"
         verbose_name_plural = "接觸紀錄"
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["case", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["case", "occurred_at"]),
+            # The indicators' "a contact of these kinds within N days / in that month" lookups.
+            models.Index(
+                fields=["case", "occurred_at", "kind"],
+                condition=models.Q(entered_in_error_at__isnull=True),
+                name="contact_live_case_time",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["by", "idempotency_key"],

@@ -128,9 +128,12 @@ def _group_lines(lines: list[Any]) -> dict[tuple[int | None, str], tuple[int, in
 
 
 def caseload(scope: Scope, params: dict[str, Any]) -> Counts:
-    """Open cases ÷ workers employed, for each case-carrying role with a standard; the target is the
-    standard weighted by the workers of each role."""
+    """Open cases led by workers employed on the day ÷ those workers, for each case-carrying role with
+    a standard; the target is the standard weighted by the workers of each role."""
     moment = _midnight(scope.on + DAY)
+    employed = Q(lead__hired_on__lte=scope.on) & (
+        Q(lead__left_on__isnull=True) | Q(lead__left_on__gte=scope.on)
+    )
     roles = list(Role.objects.filter(caseload_standard__isnull=False).order_by("pk"))
     workers = dict(
         Staff.objects.filter(unit__county_id=scope.area, role__in=roles)
@@ -140,7 +143,7 @@ def caseload(scope: Scope, params: dict[str, Any]) -> Counts:
         .values_list("role_id", "n")
     )
     carried = dict(
-        Case.objects.filter(_open_on(moment), area_id=scope.area, lead__role__in=roles)
+        Case.objects.filter(_open_on(moment), employed, area_id=scope.area, lead__role__in=roles)
         .values_list("lead__role_id")
         .annotate(n=Count("pk"))
         .values_list("lead__role_id", "n")
@@ -182,12 +185,15 @@ def screened_within(scope: Scope, params: dict[str, Any]) -> Counts:
 
 
 def opened_rate(scope: Scope, params: dict[str, Any]) -> Counts:
-    """Reports with a subject of `types`, screened (not history), whose `route` dispatch became a case."""
+    """Reports with a subject of `types`, screened (not history), whose `route` dispatch opened a case
+    (a new one or a closed one reopened; a re-report joins a case already open) that was not found
+    not to be one (未成案)."""
     subjects = ReportSubject.objects.filter(_types("types", params["types"]), report=OuterRef("pk"))
     opened = Dispatch.objects.filter(
         _types("subject__types", params["types"]),
-        screening__report=OuterRef("pk"),
+        screening=OuterRef("screening"),
         route=params["route"],
+        outcome__in=NEW_CASE,
         case__isnull=False,
     ).exclude(case__status=CaseStatus.NOT_OPENED)
     counts = (
@@ -270,8 +276,9 @@ def followup_coverage(scope: Scope, params: dict[str, Any]) -> Counts:
 
 def integrated_coverage(scope: Scope, params: dict[str, Any]) -> Counts:
     """Respondents of domestic-violence reports received in the period who are on the psychiatric
-    registry or had a suicide report in the year before the period ended (rule 4's facts), and how
-    many of them have a case of `route` opened by the period's end."""
+    registry, or had a suicide report from a year before the period began to its end (rule 4's facts,
+    read for the period rather than for each report), and how many of them have a case of `route`
+    opened by the period's end."""
     on_registry = RegistryEntry.objects.filter(person=OuterRef("person")).filter(
         Q(registry=Registry.PSYCHIATRIC)
         | Q(

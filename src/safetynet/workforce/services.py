@@ -290,18 +290,17 @@ def record_budget_line(
     """A programme's money for an area and plan year against the approved plan's cap; one per key."""
     phase_of(plan_year)
     _share(central_share, "central_share")
-    _not_negative(
-        {
-            "central_business": central_business,
-            "central_personnel": central_personnel,
-            "local_share": local_share,
-            "spent": spent,
-            "cap_fixed": cap_fixed,
-            "cap_per_unit": cap_per_unit,
-            "cap_units": cap_units,
-            "cap_personnel": cap_personnel,
-        }
-    )
+    amounts = {
+        "central_business": central_business,
+        "central_personnel": central_personnel,
+        "local_share": local_share,
+        "spent": spent,
+        "cap_fixed": cap_fixed,
+        "cap_per_unit": cap_per_unit,
+        "cap_units": cap_units,
+        "cap_personnel": cap_personnel,
+    }
+    _not_negative(amounts)
     if cap_fixed is not None and cap_per_unit is not None:
         raise DomainError("上限為定額或每單位金額，擇一填寫", field="cap_per_unit")
     if (cap_per_unit is None) != (cap_units is None):
@@ -310,18 +309,7 @@ def record_budget_line(
         area=area,
         plan_year=plan_year,
         programme=programme,
-        defaults={
-            "central_share": central_share,
-            "central_business": central_business,
-            "central_personnel": central_personnel,
-            "local_share": local_share,
-            "spent": spent,
-            "cap_fixed": cap_fixed,
-            "cap_per_unit": cap_per_unit,
-            "cap_units": cap_units,
-            "cap_personnel": cap_personnel,
-            "note": note.strip()[:300],
-        },
+        defaults={**amounts, "central_share": central_share, "note": note.strip()[:300]},
     )
     return line
 

@@ -13,10 +13,11 @@ is the TRAINING_RATE indicator (`training_rate`).
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from safetynet.domain.staffing import hire_rate
 from safetynet.org.models import Staff
@@ -53,18 +54,21 @@ class TrainingReport:
         return sum(s.attendees for s in self.sessions)
 
 
-def _hours(
-    records: list[TrainingRecord], course: Course, first: datetime.date, last: datetime.date
-) -> Decimal:
+# One staff member's training as (course id, completed on, hours): read as plain rows, since a
+# county-year holds thousands of them.
+Record = tuple[int, datetime.date, Decimal]
+
+
+def _hours(records: list[Record], course: Course, first: datetime.date, last: datetime.date) -> Decimal:
     return sum(
-        (r.hours for r in records if r.course_id == course.pk and first <= r.completed_on <= last),
+        (hours for course_id, on, hours in records if course_id == course.pk and first <= on <= last),
         Decimal(0),
     )
 
 
 def _status(staff: Staff, course: Course, start: datetime.date, end: datetime.date) -> tuple[bool, bool]:
     """(required, completed) of one course for one staff member in the period."""
-    records: list[TrainingRecord] = staff.period_training  # type: ignore[attr-defined]
+    records: list[Record] = staff.period_training  # type: ignore[attr-defined]
     if course.yearly or course.within_days_of_hire is None:
         return True, _hours(records, course, start, end) >= course.hours
     if not start <= staff.hired_on <= end:
@@ -77,17 +81,17 @@ def _status(staff: Staff, course: Course, start: datetime.date, end: datetime.da
 def training_report(area_code: str, start: datetime.date, end: datetime.date) -> TrainingReport:
     courses = list(Course.objects.prefetch_related("roles"))
     roles = {role.pk for course in courses for role in course.roles.all()}
-    staff = list(
-        Staff.objects.filter(unit__county_id=area_code, role_id__in=roles, hired_on__lte=end)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
-        .prefetch_related(
-            Prefetch(
-                "training",
-                queryset=TrainingRecord.objects.filter(completed_on__lte=end),
-                to_attr="period_training",
-            )
-        )
+    employed = Staff.objects.filter(unit__county_id=area_code, role_id__in=roles, hired_on__lte=end).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=start)
     )
+    staff = list(employed)
+    records: dict[int, list[Record]] = defaultdict(list)
+    for staff_id, course_id, on, hours in TrainingRecord.objects.filter(
+        staff__in=employed.values("pk"), completed_on__lte=end
+    ).values_list("staff_id", "course_id", "completed_on", "hours"):
+        records[staff_id].append((course_id, on, hours))
+    for member in staff:
+        member.period_training = records[member.pk]  # type: ignore[attr-defined]
     counts = {course.pk: CourseCount(course, 0, 0) for course in courses}
     required = completed = 0
     for member in staff:

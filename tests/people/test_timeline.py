@@ -13,12 +13,25 @@ from safetynet.cases.services import assign_case, record_assessment, record_cont
 from safetynet.intake.services import receive_report, screen_report
 from safetynet.org.models import Staff
 from safetynet.people.models import HouseholdMember, Person
+from tests.conftest import WORKER_TOWNS
 
 pytestmark = pytest.mark.django_db
 
 
 def user(name: str):  # type: ignore[no-untyped-def]
     return get_user_model().objects.get(username=name)
+
+
+@pytest.fixture
+def person_in_worker_area() -> Person:
+    """A member of a household in the worker's towns whom no case or report names yet, so that every
+    record on the timeline is one the test made."""
+    return (
+        Person.objects.filter(town_id__in=WORKER_TOWNS, memberships__isnull=False, cases__isnull=True)
+        .exclude(report_subjects__isnull=False)
+        .order_by("pk")
+        .first()
+    )
 
 
 def report(person: Person, types: list[str], days_ago: int = 20) -> list[Case]:

@@ -93,13 +93,13 @@ def hire_rate(scope: Scope, params: dict[str, Any]) -> Counts:
     table = staffing_table(County.objects.get(pk=scope.area), scope.period.plan_year, scope.on)
     breakdown = [
         {
-            "strategy": strategy,
-            "funding": funding,
-            "approved": approved,
-            "filled": filled,
-            "value": fraction(filled, approved),
+            "strategy": group.strategy,
+            "funding": group.funding,
+            "approved": group.approved,
+            "filled": group.filled,
+            "value": fraction(group.filled, group.approved),
         }
-        for (strategy, funding), (approved, filled) in _group_lines(table.lines).items()
+        for group in table.groups()
     ]
     lines = [
         {
@@ -116,15 +116,6 @@ def hire_rate(scope: Scope, params: dict[str, Any]) -> Counts:
         for line in table.lines
     ]
     return Counts(table.filled, table.approved, breakdown + lines)
-
-
-def _group_lines(lines: list[Any]) -> dict[tuple[int | None, str], tuple[int, int]]:
-    groups: dict[tuple[int | None, str], tuple[int, int]] = {}
-    for line in lines:
-        key = (line.position.strategy, line.position.funding)
-        approved, filled = groups.get(key, (0, 0))
-        groups[key] = (approved + line.approved, filled + line.filled)
-    return dict(sorted(groups.items(), key=lambda item: (item[0][0] or 0, item[0][1])))
 
 
 def caseload(scope: Scope, params: dict[str, Any]) -> Counts:

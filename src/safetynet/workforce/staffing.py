@@ -32,10 +32,6 @@ HIRE_RATE_THRESHOLD = domain.Rules().hire_threshold
 Rules = domain.Rules
 
 
-def rate(filled: int, approved: int) -> Decimal | None:
-    return domain.hire_rate(filled, approved)
-
-
 def phase_for(plan_year: int) -> PlanPhase | None:
     """The plan phase whose years contain `plan_year`."""
     return PlanPhase.objects.filter(first_year__lte=plan_year, last_year__gte=plan_year).first()
@@ -191,7 +187,7 @@ class StaffingTable(HireRate):
         result = []
         for strategy, lines in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or 0)):
             approved, filled = sum(x.approved for x in lines), sum(x.filled for x in lines)
-            result.append((strategy, lines, approved, filled, rate(filled, approved)))
+            result.append((strategy, lines, approved, filled, domain.hire_rate(filled, approved)))
         return result
 
     def groups(self) -> list[Group]:

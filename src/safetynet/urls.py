@@ -19,6 +19,7 @@ urlpatterns = [
     path("org/", include("safetynet.org.urls")),
     path("workforce/", include("safetynet.workforce.urls")),
     path("indicators/", include("safetynet.indicators.urls")),
+    path("reports/", include("safetynet.reporting.urls")),
     path("geo/", include("safetynet.geo.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -30,7 +30,7 @@ AREAS: list[tuple[Any, str | None, tuple[str, ...]]] = [
     (_("Units"), "org:units", UNIT_KINDS),
     (_("Workforce"), "workforce:overview", WORKFORCE_KINDS),
     (_("Indicators"), "indicators:dashboard", WORKFORCE_KINDS),
-    (_("Reports (annual)"), None, ("manager", "reviewer")),
+    (_("Reports (annual)"), "reporting:page", WORKFORCE_KINDS),
     (_("Map"), "geo:map", ("screener", "caseworker", "supervisor", "manager", "admin", "reviewer")),
 ]
 

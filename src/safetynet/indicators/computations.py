@@ -9,6 +9,7 @@ breakdown (per role, per strategy and funding, per kind) for the tables that sho
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -118,13 +119,21 @@ def hire_rate(scope: Scope, params: dict[str, Any]) -> Counts:
     return Counts(table.filled, table.approved, breakdown + lines)
 
 
+def open_cases_by_lead(area: str, on: datetime.date) -> dict[int, int]:
+    """Open cases at the end of `on` per lead worker employed that day (CASELOAD's count, by worker)."""
+    moment = _midnight(on + DAY)
+    employed = Q(lead__hired_on__lte=on) & (Q(lead__left_on__isnull=True) | Q(lead__left_on__gte=on))
+    return dict(
+        Case.objects.filter(_open_on(moment), employed, area_id=area, lead__isnull=False)
+        .values_list("lead_id")
+        .annotate(n=Count("pk"))
+        .values_list("lead_id", "n")
+    )
+
+
 def caseload(scope: Scope, params: dict[str, Any]) -> Counts:
     """Open cases led by workers employed on the day ÷ those workers, for each case-carrying role with
     a standard; the target is the standard weighted by the workers of each role."""
-    moment = _midnight(scope.on + DAY)
-    employed = Q(lead__hired_on__lte=scope.on) & (
-        Q(lead__left_on__isnull=True) | Q(lead__left_on__gte=scope.on)
-    )
     roles = list(Role.objects.filter(caseload_standard__isnull=False).order_by("pk"))
     workers = dict(
         Staff.objects.filter(unit__county_id=scope.area, role__in=roles)
@@ -133,12 +142,12 @@ def caseload(scope: Scope, params: dict[str, Any]) -> Counts:
         .annotate(n=Count("pk"))
         .values_list("role_id", "n")
     )
-    carried = dict(
-        Case.objects.filter(_open_on(moment), employed, area_id=scope.area, lead__role__in=roles)
-        .values_list("lead__role_id")
-        .annotate(n=Count("pk"))
-        .values_list("lead__role_id", "n")
-    )
+    by_lead = open_cases_by_lead(scope.area, scope.on)
+    carried: dict[int, int] = defaultdict(int)
+    for lead, role_id in Staff.objects.filter(pk__in=list(by_lead), role__in=roles).values_list(
+        "pk", "role_id"
+    ):
+        carried[role_id] += by_lead[lead]
     breakdown: list[dict[str, Any]] = []
     staff_total = capacity = cases_total = 0
     for role in roles:

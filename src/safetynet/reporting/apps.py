@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportingConfig(AppConfig):
+    name = "safetynet.reporting"
+    verbose_name = "行政輔導報告"

@@ -1,0 +1,58 @@
+"""The report as PDF: the document's HTML (`reporting/document.html`) laid out by WeasyPrint.
+
+Noto Sans CJK TC is named on the page and on every page-margin box, or WeasyPrint would pick the
+Japanese glyphs of the same font collection. Nothing is fetched: the charts and the map are inline
+SVG, and the URL fetcher refuses every URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from safetynet.reporting.document import Block, Cell, Chart, Document, Figure, Table, printed
+
+
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
+    raise ValueError(f"the report fetches nothing; refused {url[:80]!r}")
+
+
+def html(document: Document) -> str:
+    sections = [
+        {"section": section, "blocks": [_block(block) for block in section.blocks]}
+        for section in document.sections
+    ]
+    return render_to_string("reporting/document.html", {"document": document, "sections": sections})
+
+
+def _cells(row: list[Cell], table: Table) -> list[tuple[str, bool]]:
+    return [
+        (printed(cell, column.kind), column.kind != "text")
+        for cell, column in zip(row, table.columns, strict=True)
+    ]
+
+
+def _block(block: Block) -> dict[str, Any]:
+    if isinstance(block, Table):
+        return {
+            "kind": "table",
+            "block": block,
+            "rows": [
+                {"cells": _cells(row, block), "subtotal": i in block.subtotals}
+                for i, row in enumerate(block.rows)
+            ],
+            "total": _cells(block.total, block) if block.total else None,
+            "numeric": [column.kind != "text" for column in block.columns],
+        }
+    if isinstance(block, Chart | Figure):
+        return {"kind": "drawing", "block": block, "svg": mark_safe(block.svg)}  # noqa: S308 - built escaped
+    return {"kind": "notes", "block": block}
+
+
+def write(document: Document) -> bytes:
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=html(document), url_fetcher=_no_fetch).write_pdf()
+    return pdf

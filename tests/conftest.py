@@ -32,6 +32,15 @@ def jobs_run_immediately():  # type: ignore[no-untyped-def]
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def reports_in_a_temporary_folder(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Generated reports are kept where the test session can throw them away."""
+    from django.conf import settings
+
+    settings.REPORTS_DIR = tmp_path_factory.mktemp("reports")
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from typing import Any, NoReturn
+from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -22,16 +22,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from safetynet.reporting.document import Block, Cell, Chart, Document, Figure, Notes, Table, printed
+from safetynet.reporting.formats.pdf import no_fetch
 
 FONT = "Noto Sans CJK TC"
 PICTURE_WIDTH = Cm(16)
 PICTURE_HEIGHT = Cm(22)  # the most a drawing may take of the page's 25.7 cm
 SCALE = 2 * 96 / 72  # pdfium renders 72 dpi at scale 1: two pixels a CSS pixel
 HEADER_FILL, TOTAL_FILL, GREY = "E4E7EB", "F5F7FA", RGBColor(0x52, 0x60, 0x6D)
-
-
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
-    raise ValueError(f"the report fetches nothing; refused {url[:80]!r}")
 
 
 def _length(value: str | None) -> float | None:
@@ -77,7 +74,7 @@ def rasterize(svgs: list[str]) -> list[bytes]:
         " svg { display: block; width: 100%; height: 100% }"
         f"</style></head><body>{divs}</body></html>"
     )
-    pdf = pdfium.PdfDocument(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
+    pdf = pdfium.PdfDocument(HTML(string=html, url_fetcher=no_fetch).write_pdf())
     try:
         if len(pdf) != len(svgs):
             raise RuntimeError(f"{len(svgs)} drawings laid out on {len(pdf)} pages")

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from safetynet.reporting.document import Block, Cell, Chart, Document, Figure, Table, printed
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
+def no_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise ValueError(f"the report fetches nothing; refused {url[:80]!r}")
 
 
@@ -54,5 +54,5 @@ def _block(block: Block) -> dict[str, Any]:
 def write(document: Document) -> bytes:
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=html(document), url_fetcher=_no_fetch).write_pdf()
+    pdf: bytes = HTML(string=html(document), url_fetcher=no_fetch).write_pdf()
     return pdf

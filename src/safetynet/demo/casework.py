@@ -57,6 +57,9 @@ SU_RETEST_AFTER = datetime.timedelta(days=21)  # a suicide report's second BSRS-
 
 Schedule = Callable[[datetime.datetime, Callable[[], None]], None]
 
+# The BSRS-5 level a 心衛社工 case starts at (normal, mild, moderate, severe) and how often each.
+MHSW_MOODS, MHSW_MOOD_WEIGHTS = (3, 7, 11, 16), (35, 35, 22, 8)
+
 
 @dataclass(eq=False)
 class CaseFile:
@@ -136,7 +139,7 @@ class Casework:
         rng = self.rng
         self.files[file.case.pk] = file
         if file.case.route == "MHSW":
-            file.mood = rng.choices((3, 7, 11, 16), (35, 35, 22, 8))[0] + rng.gauss(0, 1)
+            file.mood = rng.choices(MHSW_MOODS, MHSW_MOOD_WEIGHTS)[0] + rng.gauss(0, 1)
             file.suicidal = 0.08
         elif "SU" in file.types:
             file.mood, file.suicidal = rng.uniform(7, 15), 0.45

@@ -295,3 +295,21 @@ def test_the_xlsx_keeps_numbers_as_numbers_with_percent_formats_and_native_chart
     assert isinstance(rate.value, float) and "%" in rate.number_format
     charts = [chart for ws in book.worksheets for chart in ws._charts]
     assert len(charts) >= len(county_public.document.charts()) >= 3
+
+
+def test_the_map_counts_the_cases_open_on_the_reports_checkpoint_not_today(county_internal: Report) -> None:
+    from safetynet.cases.models import Case
+    from safetynet.referrals.mapping import open_case_counts
+
+    (figure,) = county_internal.document.figures()
+    assert "110年11月24日 當日在案數" in figure.notes[0]
+    county = County.objects.get(pk="10010")
+    end_of_checkpoint = datetime.datetime(2021, 11, 25, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    then = open_case_counts(county, end_of_checkpoint)
+    assert (
+        sum(then.values())
+        == Case.objects.open_at(end_of_checkpoint)
+        .filter(area_id="10010", person__town__county_id="10010")
+        .count()
+    )
+    assert then != open_case_counts(county)

@@ -35,6 +35,15 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
+    def open_at(self, moment: datetime.datetime) -> CaseQuerySet:
+        """Open at `moment`, as the indicator engine counts: opened by then, not closed by then, and
+        never 未成案 (found to need no case)."""
+        return (
+            self.filter(opened_at__lte=moment)
+            .exclude(closed_at__lte=moment)
+            .exclude(status=CaseStatus.NOT_OPENED)
+        )
+
 
 class CoCase(models.Model):
     """A person served by two or more routes at once (共案): one lead case, a shared timeline."""

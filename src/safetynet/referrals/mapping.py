@@ -173,10 +173,11 @@ class CountyMap:
         )
 
 
-def open_case_counts(county: County) -> dict[str, int]:
+def open_case_counts(county: County, at: datetime.datetime | None = None) -> dict[str, int]:
+    """Open cases by the person's town: now, or at a past moment (a report's checkpoint)."""
+    cases = Case.objects.open() if at is None else Case.objects.open_at(at)
     rows = (
-        Case.objects.open()
-        .filter(area_id=county.code, person__town__county_id=county.code)
+        cases.filter(area_id=county.code, person__town__county_id=county.code)
         .values("person__town")
         .annotate(n=Count("pk"))
         .values_list("person__town", "n")
@@ -196,10 +197,14 @@ def referral_counts(county: County, since: datetime.datetime) -> dict[str, int]:
 
 
 def town_figures(
-    county: County, towns: list[Town], metric: Metric, now: datetime.datetime | None = None
+    county: County,
+    towns: list[Town],
+    metric: Metric,
+    now: datetime.datetime | None = None,
+    cases_at: datetime.datetime | None = None,
 ) -> dict[str, Figure]:
     if metric.code == "cases":
-        cases = open_case_counts(county)
+        cases = open_case_counts(county, cases_at)
         return {
             t.code: choropleth.rate_figure(cases.get(t.code, 0), t.population, decimals=metric.decimals)
             for t in towns
@@ -250,6 +255,7 @@ def county_map(
     metric: str = DEFAULT_METRIC,
     category: ServiceCategory | None = None,
     now: datetime.datetime | None = None,
+    cases_at: datetime.datetime | None = None,
 ) -> CountyMap:
     chosen = METRICS[metric]
     towns = list(Town.objects.in_county(county).order_by("code"))
@@ -258,7 +264,7 @@ def county_map(
         metric=chosen,
         category=category,
         towns=towns,
-        figures=town_figures(county, towns, chosen, now),
+        figures=town_figures(county, towns, chosen, now, cases_at),
         markers=markers(county, category),
         gaps=gaps(county, category) if category is not None else [],
     )

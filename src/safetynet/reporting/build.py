@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
-from django.utils import translation
+from django.utils import timezone, translation
 
 from safetynet.domain import rocdate
 from safetynet.domain.rocdate import OFFSET
@@ -388,12 +388,16 @@ class Builder:
         )
 
     def map(self) -> Figure:
-        found = county_map(self.area, "cases")
+        hire = self.value("HIRE_RATE")
+        on = hire.on if hire else self.request.today
+        found = county_map(self.area, "cases", cases_at=_end_of(on))
         return Figure(
             key="map",
             title=f"{self.area.name}社安網建置守護家園地圖（每千人在案數）",
             svg=found.svg(),
-            notes=["依個案居住鄉鎮市區計算產製日之在案數；未滿3案之鄉鎮不顯示，亦不計算比率。"],
+            notes=[
+                f"依個案居住鄉鎮市區計算 {rocdate.format(on)} 當日在案數；未滿3案之鄉鎮不顯示，亦不計算比率。"
+            ],
         )
 
     # --- 2 展望與規劃 ---------------------------------------------------------------------------------
@@ -671,6 +675,11 @@ class Builder:
             items=items,
             empty="系統檢核未發現數值不一致。",
         )
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The midnight after `day` in the site's time zone: what is open then was open that day."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
 
 
 def _fraction(numerator: int, denominator: int) -> Decimal | None:

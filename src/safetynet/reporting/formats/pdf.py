@@ -27,24 +27,41 @@ def html(document: Document) -> str:
     return render_to_string("reporting/document.html", {"document": document, "sections": sections})
 
 
-def _cells(row: list[Cell], table: Table) -> list[tuple[str, bool]]:
+SHORT = 6
+
+
+def _cells(row: list[Cell], table: Table, short: list[bool]) -> list[tuple[str, str]]:
+    """Each cell printed, with its class: numbers right-aligned, short words kept on one line."""
     return [
-        (printed(cell, column.kind), column.kind != "text")
-        for cell, column in zip(row, table.columns, strict=True)
+        (printed(cell, column.kind), "num" if column.kind != "text" else "short" if keep else "")
+        for cell, column, keep in zip(row, table.columns, short, strict=True)
+    ]
+
+
+def _short_columns(table: Table) -> list[bool]:
+    """Columns of short words (達成, 系統計算, 110年): never broken across lines."""
+    lines = [*table.rows, *([table.total] if table.total else [])]
+    return [
+        all(len(printed(line[index], column.kind)) <= SHORT for line in lines) and len(column.label) <= SHORT
+        for index, column in enumerate(table.columns)
     ]
 
 
 def _block(block: Block) -> dict[str, Any]:
     if isinstance(block, Table):
+        short = _short_columns(block)
         return {
             "kind": "table",
             "block": block,
             "rows": [
-                {"cells": _cells(row, block), "subtotal": i in block.subtotals}
+                {"cells": _cells(row, block, short), "subtotal": i in block.subtotals}
                 for i, row in enumerate(block.rows)
             ],
-            "total": _cells(block.total, block) if block.total else None,
-            "numeric": [column.kind != "text" for column in block.columns],
+            "total": _cells(block.total, block, short) if block.total else None,
+            "header": [
+                (column.label, "num" if column.kind != "text" else "short" if keep else "")
+                for column, keep in zip(block.columns, short, strict=True)
+            ],
         }
     if isinstance(block, Chart | Figure):
         return {"kind": "drawing", "block": block, "svg": mark_safe(block.svg)}  # noqa: S308 - built escaped

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -111,6 +112,16 @@ class Builder:
         self.catalogue(year)
         return self.values.found.get((year, code))
 
+    @cached_property
+    def on(self) -> datetime.date:
+        """The day staffing and caseloads are counted: the engine's checkpoint of the year."""
+        hire = self.value("HIRE_RATE")
+        return hire.on if hire else self.request.today
+
+    @cached_property
+    def staffing_table(self) -> StaffingTable:
+        return staffing_table(self.area, self.year, self.on)
+
     # --- the document -------------------------------------------------------------------------------
 
     def build(self) -> Document:
@@ -129,8 +140,7 @@ class Builder:
         if self.public:
             for section in sections:
                 section.blocks = [b.suppressed() if isinstance(b, Table) else b for b in section.blocks]
-        hire = self.value("HIRE_RATE")
-        as_of = hire.on if hire else self.request.today
+        as_of = self.on
         return Document(
             title="強化社會安全網 地方政府行政輔導報告",
             area_code=self.area.code,
@@ -152,9 +162,7 @@ class Builder:
     # --- 1 執行特色 -----------------------------------------------------------------------------------
 
     def features(self) -> Section:
-        hire = self.value("HIRE_RATE")
-        on = hire.on if hire else self.request.today
-        table = staffing_table(self.area, self.year, on)
+        table, on = self.staffing_table, self.on
         by_lead = open_cases_by_lead(self.area.code, on)
         leads = list(
             Staff.objects.filter(pk__in=list(by_lead))
@@ -171,7 +179,7 @@ class Builder:
         dropouts = self.dropouts()
         if dropouts.rows:
             blocks.append(dropouts)
-        staffing_figures = staffing(hire)
+        staffing_figures = staffing(self.value("HIRE_RATE"))
         if staffing_figures["roles"]:
             rows = staffing_figures["roles"]
             blocks.append(
@@ -388,8 +396,7 @@ class Builder:
         )
 
     def map(self) -> Figure:
-        hire = self.value("HIRE_RATE")
-        on = hire.on if hire else self.request.today
+        on = self.on
         found = county_map(self.area, "cases", cases_at=_end_of(on))
         return Figure(
             key="map",
@@ -537,10 +544,7 @@ class Builder:
     # --- 3 困境與建議 ---------------------------------------------------------------------------------
 
     def difficulties(self) -> Section:
-        hire = self.value("HIRE_RATE")
-        on = hire.on if hire else self.request.today
-        table = staffing_table(self.area, self.year, on)
-        self.progress(80, "困境與建議")
+        table = self.staffing_table
         return Section(
             3,
             "所遇困境與待中央協助事項",

@@ -37,6 +37,7 @@ def test_a_manager_generates_the_internal_edition_on_the_page_and_downloads_it(a
         100,
     )
     assert f'href="/reports/{export.pk}/download/"' in response.content.decode()
+    assert 'id="export-log" hx-swap-oob="true"' in response.content.decode()  # the log, refreshed
 
     download = client.get(f"/reports/{export.pk}/download/")
     data = b"".join(download.streaming_content)  # type: ignore[attr-defined]
@@ -174,3 +175,21 @@ def test_a_year_without_records_says_so_section_by_section(tmp_path: Path) -> No
     )
     assert "119年尚無核定人力資料。" in cells
     assert "119年尚未登錄預算資料。" in cells
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_command_draws_a_progress_bar_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    call_command(
+        "report", area="10020", year=111, format="xlsx", output=tmp_path / "r.xlsx", stdout=io.StringIO()
+    )
+    frames = terminal.getvalue().split("\r")
+    assert any("展望與規劃" in frame for frame in frames)
+    assert frames[-1].startswith("[" + "#" * 30 + "] 100% 完成")

@@ -92,7 +92,7 @@ def page(request: HttpRequest) -> HttpResponse:
     if started is None:
         return _page(request, form, status=422)
     if request.headers.get("HX-Request"):
-        return render(request, "reporting/_job.html", {"export": started, "poll": POLL_SECONDS})
+        return _job(request, started)
     return _page(request, _form(request), started)
 
 
@@ -101,9 +101,17 @@ def _own(request: HttpRequest, pk: int) -> ReportExport:
     return get_object_or_404(ReportExport.objects.select_related("area"), pk=pk, requested_by=request.user)
 
 
+def _job(request: HttpRequest, export: ReportExport) -> HttpResponse:
+    """The job's card; once it is finished, the export log is swapped in beside it (HTMX out-of-band)."""
+    context: dict[str, Any] = {"export": export, "poll": POLL_SECONDS}
+    if export.finished:
+        context.update(oob=True, log=_log(request))
+    return render(request, "reporting/_job.html", context)
+
+
 @kinds_required(*WORKFORCE_KINDS)
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reporting/_job.html", {"export": _own(request, pk), "poll": POLL_SECONDS})
+    return _job(request, _own(request, pk))
 
 
 @kinds_required(*WORKFORCE_KINDS)

@@ -32,7 +32,9 @@ def test_a_manager_generates_the_report_and_downloads_the_pdf(login, server) -> 
         download.value.suggested_filename
         == f"safetynet-report-10010-110-internal-{link.get_attribute('href').split('/')[2]}.pdf"
     )
-    assert "內部版" in page.locator("[data-testid=export-log]").inner_text()  # swapped in when done, no reload
+    assert (
+        "內部版" in page.locator("[data-testid=export-log]").inner_text()
+    )  # swapped in when done, no reload
 
 
 def test_a_supervisor_is_offered_the_public_edition_only(login, server) -> None:  # type: ignore[no-untyped-def]

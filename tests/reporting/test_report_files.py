@@ -326,3 +326,16 @@ def test_the_map_counts_the_cases_open_on_the_reports_checkpoint_not_today(count
         .count()
     )
     assert then != open_case_counts(county)
+
+
+def test_chiayi_citys_111_budget_table_is_seed_001s_central_subsidy_against_the_plans_caps() -> None:
+    document = build(Request(County.objects.get(pk="10020"), 111, "public", (108, 110), TODAY))
+    table = next(t for t in document.tables() if t.key == "budget")
+    assert [(row[0], row[1], row[2]) for row in table.rows] == [
+        ("心衛社工", 58_000, 1_300_000),
+        ("處遇社工", 537_000, 2_500_000),
+        ("社區心衛中心", 800_000, 655_000),
+        ("關懷訪視員", 102_000, 5_400_000),
+        ("藥癮個管", 617_000, 3_850_000),  # 7 managers × 55萬
+    ]
+    assert [row[3] for row in table.rows] == [-1_242_000, -1_963_000, 145_000, -5_298_000, -3_233_000]

@@ -660,7 +660,10 @@ class Builder:
                 Column("人事費中央補助（元）", "money"),
             ],
             rows=rows,
-            notes=["差額為核定本上限減中央補助業務費；人事費以每人13.5個月估算（依計畫期程規定）。"],
+            notes=[
+                "差額為中央補助業務費減核定本上限：負數為補助低於核定本規劃金額之缺口。",
+                f"人事費以每人{self.staffing_table.rules.months_per_person.normalize():f}個月估算（依計畫期程規定）。",
+            ],
             empty=f"{self.year}年尚未登錄預算資料。",
         )
 

@@ -339,3 +339,20 @@ def test_chiayi_citys_111_budget_table_is_seed_001s_central_subsidy_against_the_
         ("藥癮個管", 617_000, 3_850_000),  # 7 managers × 55萬
     ]
     assert [row[3] for row in table.rows] == [-1_242_000, -1_963_000, 145_000, -5_298_000, -3_233_000]
+
+
+def test_chiayi_citys_110_report_lists_seed_001s_111_recruiting_announced_on_110_12_07() -> None:
+    document = build(Request(County.objects.get(pk="10020"), 110, "public", (107, 109), TODAY))
+    table = next(t for t in document.tables() if t.key == "vacancies")
+    assert table.rows and all(row[0] == "111年" for row in table.rows)
+    assert {(row[4], row[5]) for row in table.rows} == {("110/12/07", "110/12/16")}
+
+
+def test_before_the_checkpoint_the_report_projects_each_group_to_it() -> None:
+    county = County.objects.get(pk="10010")
+    early = build(Request(county, 114, "public", (111, 113), datetime.date(2025, 6, 30)))
+    table = next(t for t in early.tables() if t.key == "forecast")
+    assert "114年12月31日" in table.title and table.rows
+    assert {row[7] for row in table.rows} <= {"有扣款風險", "可達門檻"}
+    late = build(Request(county, 114, "public", (111, 113), TODAY))
+    assert "forecast" not in {t.key for t in late.tables()}

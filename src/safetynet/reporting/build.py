@@ -46,8 +46,8 @@ from safetynet.reporting.document import (
 )
 from safetynet.workforce.budget import gap_table
 from safetynet.workforce.milestones import milestone_rows
-from safetynet.workforce.models import PlanPhase, PositionYear
-from safetynet.workforce.staffing import StaffingTable, staffing_table
+from safetynet.workforce.models import PlanPhase, PositionYear, Vacancy
+from safetynet.workforce.staffing import StaffingTable, forecast, staffing_table
 
 Progress = Callable[[int, str], None]
 LANGUAGE = "zh-hant"  # the report is the central government's: zh-Hant whatever the reader's language
@@ -548,7 +548,14 @@ class Builder:
         return Section(
             3,
             "所遇困境與待中央協助事項",
-            [self.hire_risk(table), self.lines_below(table), self.budget(), self.data_quality()],
+            [
+                self.hire_risk(table),
+                self.lines_below(table),
+                *self.outlook_to_checkpoint(),
+                self.vacancies(),
+                self.budget(),
+                self.data_quality(),
+            ],
         )
 
     def hire_risk(self, table: StaffingTable) -> Table:
@@ -634,6 +641,81 @@ class Builder:
             empty="各職務進用率均達門檻。" if table.lines else f"{self.year}年尚無核定人力資料。",
         )
 
+    def outlook_to_checkpoint(self) -> list[Table]:
+        """Before the year's checkpoint: where each group will stand on it, from the vacancies expected
+        and the departures known (none once the checkpoint has passed: the table above is final)."""
+        projected = forecast(self.area, self.year, self.request.today)
+        if projected.is_past or not projected.groups:
+            return []
+        rows: list[list[Cell]] = [
+            [
+                strategy_name(g.strategy),
+                g.funding_label,
+                g.approved,
+                g.filled,
+                g.forecast,
+                g.forecast_rate,
+                g.uncovered,
+                "有扣款風險" if g.at_risk else "可達門檻",
+            ]
+            for g in projected.groups
+        ]
+        return [
+            Table(
+                key="forecast",
+                title=f"預估至查核日（{rocdate.format(projected.checkpoint)}）之人力進用",
+                columns=[
+                    Column("策略"),
+                    Column("經費來源"),
+                    Column("核定", "count"),
+                    Column("目前到位", "count"),
+                    Column("預估到位", "count"),
+                    Column("預估進用率", "percent"),
+                    Column("預計職缺外尚須補實", "count"),
+                    Column("判定"),
+                ],
+                rows=rows,
+                notes=["預估到位：目前在職者，扣除查核日前已知離職者，加上預計於查核日前到職之職缺。"],
+            )
+        ]
+
+    def vacancies(self) -> Table:
+        """The recruiting the seeds report (seed 001: 111年缺額 110-12-07 公告, 12/16 面試)."""
+        rows: list[list[Cell]] = []
+        for v in (
+            Vacancy.objects.filter(position__area=self.area, plan_year__in=(self.year, self.year + 1))
+            .select_related("position__unit", "position__role")
+            .order_by("plan_year", "announced_on", "pk")
+        ):
+            rows.append(
+                [
+                    f"{v.plan_year}年",
+                    v.position.unit.name,
+                    v.position.role.name,
+                    v.seats,
+                    _day(v.announced_on),
+                    _day(v.interview_on),
+                    _day(v.expected_on),
+                    _day(v.filled_on),
+                ]
+            )
+        return Table(
+            key="vacancies",
+            title=f"職缺招募進度（{self.year}-{self.year + 1}年）",
+            columns=[
+                Column("年度"),
+                Column("單位"),
+                Column("職稱"),
+                Column("缺額", "count"),
+                Column("公告日"),
+                Column("甄選日"),
+                Column("預計到職"),
+                Column("補實日"),
+            ],
+            rows=rows,
+            empty="未登錄職缺。",
+        )
+
     def budget(self) -> Table:
         rows: list[list[Cell]] = []
         for row in gap_table(self.area, self.year):
@@ -682,6 +764,10 @@ class Builder:
             items=items,
             empty="系統檢核未發現數值不一致。",
         )
+
+
+def _day(day: datetime.date | None) -> Cell:
+    return None if day is None else rocdate.format(day, "slash")
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:

@@ -158,14 +158,17 @@ def _strategy(number: Any) -> str:
     return _("Strategy %(strategy)s") % {"strategy": number} if number else _("Other")
 
 
-def staffing(value: engine.Value | None) -> dict[str, Any]:
-    """HIRE_RATE's breakdown by strategy and role (line rows summed) and by strategy and funding."""
+def staffing(value: engine.Value | None, strategy: int | None = None) -> dict[str, Any]:
+    """HIRE_RATE's breakdown by strategy and role (line rows summed) and by strategy and funding; of one
+    strategy only when `strategy` is given (a chart per strategy stays readable on paper)."""
     if value is None:
         return {"roles": [], "groups": [], "chart": None}
     threshold = value.target if value.target is not None else HIRE_THRESHOLD
     roles: dict[tuple[int, str], dict[str, Any]] = {}
     groups = []
     for row in value.breakdown:
+        if strategy is not None and row["strategy"] != strategy:
+            continue
         if "role" not in row:
             groups.append(
                 {
@@ -206,7 +209,7 @@ def staffing(value: engine.Value | None) -> dict[str, Any]:
         filled_label=_("Filled"),
         threshold_label=_("%(threshold)s of approved") % {"threshold": percent(threshold, 0)},
         y_label=_("Positions"),
-        chart_id="staffing-chart",
+        chart_id="staffing-chart" if strategy is None else f"staffing-chart-{strategy}",
     )
     return {
         "roles": rows,

@@ -179,16 +179,20 @@ class Builder:
         dropouts = self.dropouts()
         if dropouts.rows:
             blocks.append(dropouts)
-        staffing_figures = staffing(self.value("HIRE_RATE"))
-        if staffing_figures["roles"]:
-            rows = staffing_figures["roles"]
+        hire = self.value("HIRE_RATE")
+        strategies = sorted({row["strategy"] for row in hire.breakdown if row["strategy"]}) if hire else []
+        for number in strategies:
+            figures = staffing(hire, strategy=number)
+            rows = figures["roles"]
+            if not rows:
+                continue
             blocks.append(
                 Chart(
-                    key="staffing_chart",
-                    title="各策略職稱核定與實際到位人數",
-                    svg=str(staffing_figures["chart"]),
+                    key=f"staffing_chart_{number}",
+                    title=f"{strategy_name(number)}：各職稱核定與實際到位人數",
+                    svg=str(figures["chart"]),
                     kind="column",
-                    categories=[f"{r['strategy_label']} {r['role_name']}" for r in rows],
+                    categories=[r["role_name"] for r in rows],
                     series=[
                         Series("核定", [float(r["approved"]) for r in rows], "approved"),
                         Series("實際到位", [float(r["filled"]) for r in rows], "filled"),

@@ -145,3 +145,12 @@ def test_the_api_checks_its_parameters_and_who_may_read_the_area(
 
 def test_the_api_without_a_token_answers_401() -> None:
     assert Client().get("/api/v1/indicators", {"area": "10010", "year": "110"}).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_period_that_has_not_begun_has_no_counts_not_todays() -> None:
+    from safetynet.indicators.engine import NOT_BEGUN, catalogue
+
+    values = catalogue("10020", 119, datetime.date(2026, 12, 1))
+    assert values and all(v.value is None and v.numerator is None for v in values)
+    assert all(NOT_BEGUN in v.notes for v in values)

@@ -175,6 +175,7 @@ def test_a_year_without_records_says_so_section_by_section(tmp_path: Path) -> No
     )
     assert "119年尚無核定人力資料。" in cells
     assert "119年尚未登錄預算資料。" in cells
+    assert "本年度尚無指標資料。" in cells
 
 
 class Terminal(io.StringIO):

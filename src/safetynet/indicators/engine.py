@@ -156,6 +156,9 @@ def checkpoint_day(area: str, period: Period, today: datetime.date) -> datetime.
     return min(period.end, today)
 
 
+NOT_BEGUN = "期間尚未開始"
+
+
 def compute(
     indicator: Indicator,
     area: str,
@@ -170,7 +173,10 @@ def compute(
     reported = _reported(indicator, area, period)
     counts: Counts | None = None
     source = indicator.source
-    if indicator.source == Source.COMPUTED and indicator.method in METHODS:
+    if period.start > today:
+        # Nothing has happened in a period that has not begun: no counts, not today's figures.
+        counts = Counts(None, None, notes=[NOT_BEGUN]) if reported is None else None
+    elif indicator.source == Source.COMPUTED and indicator.method in METHODS:
         counts = METHODS[indicator.method](Scope(area, cut, on), indicator.params)
         if indicator.method in REGISTER_METHODS and not counts.denominator and reported is not None:
             counts = None

@@ -340,7 +340,10 @@ class Builder:
 
     def results(self) -> Table:
         rows: list[list[Cell]] = []
-        for v in self.catalogue(self.year):
+        values = self.catalogue(self.year)
+        if all(v.value is None for v in values):
+            values = []  # nothing to report: the table says so instead of a column of dashes
+        for v in values:
             rows.append(
                 [
                     v.indicator.code,
@@ -507,7 +510,8 @@ class Builder:
                 cells.append(_quantity(found.value, indicator) if found else None)
             for year in goal_years:
                 cells.append(_quantity(engine.target_for(indicator, self.area.code, year), indicator))
-            rows.append(cells)
+            if any(cell is not None for cell in cells[1:]):
+                rows.append(cells)
         return Table(
             key="targets",
             title="績效指標：現執行情形值與績效目標值",
@@ -757,7 +761,8 @@ class Builder:
         items = []
         for (year, _code), v in sorted(self.values.found.items(), key=lambda item: item[0]):
             for note in v.notes:
-                items.append(f"{v.indicator.name}（{v.period.label}）：{note}")
+                if note != engine.NOT_BEGUN:
+                    items.append(f"{v.indicator.name}（{v.period.label}）：{note}")
             if v.differs and v.published is not None:
                 items.append(
                     f"{v.indicator.name}（{year}年）：重新計算之值 {v.shown} 與已發布之值不同，請確認。"

@@ -537,7 +537,7 @@ class Builder:
                 Chart(
                     key=f"trend_{indicator.code.lower()}",
                     title=f"{indicator.name}（歷年趨勢與目標）",
-                    svg=str(trend_svg(indicator, points, chart_id=f"trend-{indicator.code}", width=520)),
+                    svg=str(trend_svg(indicator, points, chart_id=f"trend-{indicator.code}", width=330)),
                     kind="line",
                     categories=[label for label, _p in points],
                     series=[

@@ -187,9 +187,11 @@ def _picture(doc: Any, block: Chart | Figure, png: bytes) -> None:
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     width, height = size(block.svg)
-    tall = PICTURE_WIDTH * height / width > PICTURE_HEIGHT
+    # its own size on paper (a CSS pixel is 1/96 inch), never wider than the text column nor too tall
+    shown = min(PICTURE_WIDTH, Cm(width * 2.54 / 96))
+    tall = shown * height / width > PICTURE_HEIGHT
     paragraph.add_run().add_picture(
-        io.BytesIO(png), **({"height": PICTURE_HEIGHT} if tall else {"width": PICTURE_WIDTH})
+        io.BytesIO(png), **({"height": PICTURE_HEIGHT} if tall else {"width": shown})
     )
     for note in block.notes if isinstance(block, Figure) else []:
         _note(doc, f"註：{note}")

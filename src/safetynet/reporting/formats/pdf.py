@@ -64,7 +64,9 @@ def _block(block: Block) -> dict[str, Any]:
             ],
         }
     if isinstance(block, Chart | Figure):
-        return {"kind": "drawing", "block": block, "svg": mark_safe(block.svg)}  # noqa: S308 - built escaped
+        # a trend chart takes half the width: two a row
+        half = isinstance(block, Chart) and block.kind == "line"
+        return {"kind": "drawing", "block": block, "svg": mark_safe(block.svg), "half": half}  # noqa: S308
     return {"kind": "notes", "block": block}
 
 

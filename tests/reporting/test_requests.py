@@ -194,3 +194,16 @@ def test_the_command_draws_a_progress_bar_on_a_terminal(
     frames = terminal.getvalue().split("\r")
     assert any("展望與規劃" in frame for frame in frames)
     assert frames[-1].startswith("[" + "#" * 30 + "] 100% 完成")
+
+
+def test_a_job_that_fails_is_recorded_as_failed_and_says_so_on_the_page(as_user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(document: object) -> bytes:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "writer", lambda fmt: broken)
+    form = {"area": "10010", "year": "110", "format": "pdf", "edition": "public"}
+    page = as_user("manager").post("/reports/", form, HTTP_HX_REQUEST="true").content.decode()
+    export = ReportExport.objects.get()
+    assert export.status == "failed" and export.finished_at is not None and not export.sha256
+    assert 'data-status="failed"' in page and "產製失敗" in page and "disk full" not in page
+    assert as_user("manager").get(f"/reports/{export.pk}/download/").status_code == 404

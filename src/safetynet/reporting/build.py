@@ -21,6 +21,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone, translation
 
 from safetynet.domain import rocdate
+from safetynet.domain.indicators import fraction
 from safetynet.domain.rocdate import OFFSET
 from safetynet.geo.models import County
 from safetynet.indicators import engine
@@ -232,13 +233,13 @@ class Builder:
             carried = (
                 cases.get(role_id, 0) if role.caseload_standard is not None or role_id in cases else None
             )
-            rows.append([strategy, role.name, approved, filled, _fraction(filled, approved), carried])
+            rows.append([strategy, role.name, approved, filled, fraction(filled, approved), carried])
         total: list[Cell] = [
             "合計",
             "",
             table.approved,
             table.filled,
-            _fraction(table.filled, table.approved),
+            fraction(table.filled, table.approved),
             sum(r[5] for r in rows if isinstance(r[5], int)),
         ]
         return Table(
@@ -317,7 +318,12 @@ class Builder:
         found: dict[int, dict[str, int]] = defaultdict(dict)
         for category_id, route, n in counted:
             found[category_id][route or ""] = n
-        routes = sorted({r for routes in found.values() for r in routes}, key=_route_order)
+        names = route_names()
+        order = list(names)
+        routes = sorted(
+            {r for routes in found.values() for r in routes},
+            key=lambda r: (order.index(r) if r in order else len(order), r),
+        )
         rows: list[list[Cell]] = []
         for category in ServiceCategory.objects.all():
             if category.pk in found:
@@ -329,7 +335,7 @@ class Builder:
             title=f"{first}-{last}年 轉介服務統計（依服務類別及轉介單位）",
             columns=[
                 Column("服務類別"),
-                *[Column(route_name(r), "count", sensitive=True) for r in routes],
+                *[Column(names.get(r, r or "未指定"), "count", sensitive=True) for r in routes],
                 Column("合計", "count", sensitive=True),
             ],
             rows=rows,
@@ -576,7 +582,7 @@ class Builder:
                     group.funding_label,
                     group.approved,
                     group.filled,
-                    _fraction(group.filled, group.approved),
+                    fraction(group.filled, group.approved),
                     group.required,
                     group.needed,
                     "未達門檻" if group.below_threshold else "達門檻",
@@ -605,7 +611,7 @@ class Builder:
                 "",
                 table.approved,
                 table.filled,
-                _fraction(table.filled, table.approved),
+                fraction(table.filled, table.approved),
                 "",
                 "",
                 "",
@@ -628,7 +634,7 @@ class Builder:
                 line.position.role.name,
                 line.approved,
                 line.filled,
-                _fraction(line.filled, line.approved),
+                fraction(line.filled, line.approved),
                 None if line.deduction is None else int(line.deduction),
             ]
             for line in table.lines_below()
@@ -784,10 +790,6 @@ def _end_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
 
 
-def _fraction(numerator: int, denominator: int) -> Decimal | None:
-    return Decimal(numerator) / Decimal(denominator) if denominator else None
-
-
 def _float(value: Decimal | int | None) -> float | None:
     return None if value is None else float(value)
 
@@ -798,19 +800,14 @@ def _plain_count(value: Decimal | int | None) -> Cell:
     return value
 
 
-def _route_order(route: str) -> tuple[int, str]:
-    order = list(RouteService.objects.values_list("route", flat=True))
-    return (order.index(route) if route in order else len(order), route)
-
-
-def route_name(route: str) -> str:
-    """A route as the report names it: by the role that takes its cases (MHSW → 心理衛生社工)."""
-    service = RouteService.objects.filter(route=route).first()
-    if service and service.roles:
-        role = Role.objects.filter(code=service.roles[0]).first()
-        if role:
-            return role.name
-    return route or "未指定"
+def route_names() -> dict[str, str]:
+    """Each route as the report names it, in the routes' order: by the role that takes its cases
+    (MHSW → 心理衛生社工); a route without one by its code."""
+    roles = dict(Role.objects.values_list("code", "name"))
+    return {
+        service.route: roles.get(service.roles[0], service.route) if service.roles else service.route
+        for service in RouteService.objects.all()
+    }
 
 
 def build(request: Request, progress: Progress = _noop) -> Document:

@@ -11,6 +11,7 @@ from safetynet.people.models import Person
 from safetynet.referrals import services
 from safetynet.referrals.models import Referral, ReferralLink, Service
 from tests.referrals.helpers import S, category, partner_move, partner_service, refer, user, worker_case
+from tests.seeds import SEED_000_REFERRALS
 
 pytestmark = pytest.mark.django_db
 
@@ -181,17 +182,7 @@ def test_the_statistics_reproduce_seed_000s_table(as_user) -> None:  # type: ign
     )
     summary = response.context["summary"]
     table = {c.name: n for c, n in summary.by_category}
-    assert table == {
-        "精神安置機構": 35,
-        "心衛中心到宅精神鑑定": 1,
-        "就業服務": 30,
-        "身障職業重建服務": 13,
-        "長期照顧服務": 26,
-        "警政失聯協尋": 7,
-        "社福中心": 26,
-        "急難救助": 5,
-        "慈善協會及慈善團體": 307,
-    }
+    assert table == SEED_000_REFERRALS
     assert summary.total == 450
     assert list(table) == [c.name for c, _ in summary.by_category]  # the seed's order
     assert summary.county.closed_loop.denominator == 450

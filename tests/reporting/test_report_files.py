@@ -24,21 +24,11 @@ from safetynet.people.models import Person
 from safetynet.reporting.build import Request, build
 from safetynet.reporting.document import Column, Document, Section, Table, printed
 from safetynet.reporting.formats import writer
+from tests.seeds import SEED_000_REFERRALS
 
 pytestmark = pytest.mark.django_db
 SCALE = 0.03
 TODAY = datetime.date(2026, 12, 1)
-SEED_REFERRALS = {
-    "精神安置機構": 35,
-    "心衛中心到宅精神鑑定": 1,
-    "就業服務": 30,
-    "身障職業重建服務": 13,
-    "長期照顧服務": 26,
-    "警政失聯協尋": 7,
-    "社福中心": 26,
-    "急難救助": 5,
-    "慈善協會及慈善團體": 307,
-}
 
 
 class Report:
@@ -148,7 +138,7 @@ def test_the_internal_edition_names_each_worker_with_seed_000s_caseloads(county_
 def test_the_referral_table_is_seed_000s_totalling_450_in_every_format(county_internal: Report) -> None:
     table = county_internal.table("referrals")
     mhsw = [c.label for c in table.columns].index("心理衛生社工")
-    assert {row[0]: row[mhsw] for row in table.rows if row[mhsw]} == SEED_REFERRALS
+    assert {row[0]: row[mhsw] for row in table.rows if row[mhsw]} == SEED_000_REFERRALS
     assert table.total is not None and table.total[mhsw] == 450
     assert "107-109年" in table.title
 

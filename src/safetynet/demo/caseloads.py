@@ -94,11 +94,7 @@ def end_of(day: datetime.date) -> datetime.datetime:
 def open_on(staff: Staff, moment: datetime.datetime) -> QuerySet[Case]:
     """The cases `staff` leads that were open at `moment`, as the indicator engine counts them: opened
     by then, not closed by then, and not 未成案 (found to need no case); the lead is the current one."""
-    return (
-        Case.objects.filter(lead=staff, opened_at__lte=moment)
-        .exclude(closed_at__lte=moment)
-        .exclude(status=CaseStatus.NOT_OPENED)
-    )
+    return Case.objects.open_at(moment).filter(lead=staff)
 
 
 def open_count(staff: Staff) -> int:

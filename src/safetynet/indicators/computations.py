@@ -124,7 +124,8 @@ def open_cases_by_lead(area: str, on: datetime.date) -> dict[int, int]:
     moment = _midnight(on + DAY)
     employed = Q(lead__hired_on__lte=on) & (Q(lead__left_on__isnull=True) | Q(lead__left_on__gte=on))
     return dict(
-        Case.objects.filter(_open_on(moment), employed, area_id=area, lead__isnull=False)
+        Case.objects.open_at(moment)
+        .filter(employed, area_id=area, lead__isnull=False)
         .values_list("lead_id")
         .annotate(n=Count("pk"))
         .values_list("lead_id", "n")

@@ -11,7 +11,12 @@ Roles grant kinds of work (`AccessKind`); objects are scoped by the user's unit:
 - referrals: a case's referrals are seen by those who see the case, and by the supervisors of the
   referring unit; a partner user sees only the referrals sent to their organisation (never a draft),
   and of the person only what the referrer shared (`safetynet.referrals.partner`);
+- break-glass: a case worker or supervisor who gave a reason sees one more case for a short time
+  (`safetynet.audit.services.break_glass`); every read through such a grant is flagged in the log;
 - missing and out-of-scope objects give the same 404.
+
+Every fetch-and-check helper writes the read to the access log (`safetynet.audit`), so a page that
+shows a case, person, household, report or referral is logged by the same call that let it through.
 """
 
 from __future__ import annotations
@@ -25,7 +30,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from safetynet.audit.models import AccessGrant
+from safetynet.audit.services import record_read
 from safetynet.cases.models import Case, Clock
 from safetynet.intake.models import Report
 from safetynet.org.models import AccessKind, Staff, Unit, UnitKind
@@ -81,16 +89,34 @@ def kinds_required(*kinds: str) -> Callable[[View], View]:
     return decorate
 
 
+def protected_person_ids() -> QuerySet[Any]:
+    """Persons named as the victim (or the child) of a sexual-assault report: 性侵害犯罪防治法 keeps their
+    identity inside the 家防中心 and the screening desk."""
+    from safetynet.intake.models import ReportSubject, SubjectRole
+
+    return ReportSubject.objects.filter(
+        role__in=(SubjectRole.VICTIM, SubjectRole.CHILD), types__icontains='"SA"'
+    ).values("person_id")
+
+
 def persons_visible_to(user: Any) -> QuerySet[Person]:
+    """Persons of the towns the user's unit covers; a sexual-assault victim only to FPC, the screening
+    desk, and the workers of a case of theirs."""
     staff = staff_of(user)
     if staff is None or staff.role.kind not in PERSON_KINDS:
         return Person.objects.none()
-    return Person.objects.filter(town__in=staff.unit.towns.all())
+    persons = Person.objects.filter(town__in=staff.unit.towns.all())
+    if staff.unit.kind in (UnitKind.FPC, UnitKind.SCREENING):
+        return persons
+    served = cases_visible_to(user).values("person_id")
+    return persons.exclude(Q(pk__in=protected_person_ids()) & ~Q(pk__in=served))
 
 
 def get_person_for(user: Any, pk: int) -> Person:
     require_kind(user, PERSON_KINDS)
-    return get_object_or_404(persons_visible_to(user).select_related("town__county"), pk=pk)
+    person = get_object_or_404(persons_visible_to(user).select_related("town__county"), pk=pk)
+    record_read(user, person)
+    return person
 
 
 def households_visible_to(user: Any) -> QuerySet[Household]:
@@ -102,7 +128,9 @@ def households_visible_to(user: Any) -> QuerySet[Household]:
 
 def get_household_for(user: Any, pk: int) -> Household:
     require_kind(user, PERSON_KINDS)
-    return get_object_or_404(households_visible_to(user), pk=pk)
+    household = get_object_or_404(households_visible_to(user), pk=pk)
+    record_read(user, household)
+    return household
 
 
 def units_visible_to(user: Any) -> QuerySet[Unit]:
@@ -134,7 +162,11 @@ def reports_visible_to(user: Any) -> QuerySet[Report]:
 
 def get_report_for(user: Any, pk: int) -> Report:
     require_kind(user, (K.SCREENER,))
-    return get_object_or_404(reports_visible_to(user).select_related("area", "screening__decided_by"), pk=pk)
+    report = get_object_or_404(
+        reports_visible_to(user).select_related("area", "screening__decided_by"), pk=pk
+    )
+    record_read(user, report)
+    return report
 
 
 def counties_visible_to(user: Any) -> list[str]:
@@ -158,10 +190,8 @@ def aggregates_visible_to(user: Any) -> list[str]:
     return counties_visible_to(user)
 
 
-def cases_visible_to(user: Any) -> QuerySet[Case]:
-    staff = staff_of(user)
-    if staff is None or staff.role.kind not in CASE_KINDS:
-        return Case.objects.none()
+def cases_in_scope(staff: Staff) -> QuerySet[Case]:
+    """The cases a staff member's own work gives them (no break-glass)."""
     if staff.role.kind == K.SUPERVISOR:
         return Case.objects.filter(unit_id=staff.unit_id)
     mine = Case.objects.filter(Q(lead=staff) | Q(co_workers=staff))
@@ -172,11 +202,32 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     )
 
 
+def active_grant(staff: Staff, case_pk: int) -> AccessGrant | None:
+    return (
+        AccessGrant.objects.filter(staff=staff, case_id=case_pk, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    staff = staff_of(user)
+    if staff is None or staff.role.kind not in CASE_KINDS or staff.left_on is not None:
+        return Case.objects.none()
+    granted = AccessGrant.objects.filter(staff=staff, expires_at__gt=timezone.now()).values("case_id")
+    return Case.objects.filter(Q(pk__in=cases_in_scope(staff).values("pk")) | Q(pk__in=granted))
+
+
 def get_case_for(user: Any, pk: int) -> Case:
-    require_kind(user, CASE_KINDS)
-    return get_object_or_404(
+    staff = require_kind(user, CASE_KINDS)
+    case = get_object_or_404(
         cases_visible_to(user).select_related("person", "unit", "lead", "area", "cocase"), pk=pk
     )
+    grant = active_grant(staff, pk)
+    if grant is not None and cases_in_scope(staff).filter(pk=pk).exists():
+        grant = None  # a grant on a case that is the worker's own anyway is not a break-glass read
+    record_read(user, case, grant=grant)
+    return case
 
 
 def clocks_visible_to(user: Any) -> QuerySet[Clock]:
@@ -201,12 +252,14 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
 
 def get_referral_for(user: Any, pk: int) -> Referral:
     require_kind(user, CASE_KINDS)
-    return get_object_or_404(
+    referral = get_object_or_404(
         referrals_visible_to(user).select_related(
             "case__person", "case__lead", "organization", "service", "category", "unit", "referred_by__staff"
         ),
         pk=pk,
     )
+    record_read(user, referral)
+    return referral
 
 
 def partner_organization(user: Any) -> Organization:
@@ -228,9 +281,11 @@ def partner_referrals_for(user: Any) -> QuerySet[Referral]:
 
 def get_partner_referral_for(user: Any, pk: int) -> Referral:
     partner_organization(user)
-    return get_object_or_404(
+    referral = get_object_or_404(
         partner_referrals_for(user).select_related(
             "case__person__town", "organization", "service", "category", "unit", "referred_by__staff"
         ),
         pk=pk,
     )
+    record_read(user, referral)
+    return referral

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safetynet.audit.models import Action
+from safetynet.audit.services import record
 from safetynet.core.access import (
     PERSON_KINDS,
     get_household_for,
@@ -76,6 +78,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
             persons = persons.filter(birth_date=form.cleaned_data["birth_date"])
             searched = True
     page = Paginator(persons.order_by("name", "id"), 25).get_page(request.GET.get("page"))
+    if searched:
+        # The persons a search put on screen; never the query itself (it may be a national ID).
+        record(
+            Action.SEARCH,
+            user=request.user,
+            object_type="people.person",
+            persons=[person.pk for person in page],
+            detail={"results": page.paginator.count},
+        )
     template = "people/_person_rows.html" if getattr(request, "htmx", False) else "people/person_list.html"
     return render(request, template, {"form": form, "page": page, "searched": searched})
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "safetynet.audit"
+    verbose_name = "稽核"
+
+    def ready(self) -> None:
+        from safetynet.audit import receivers  # noqa: F401  (connects the change and login signals)

@@ -1,0 +1,247 @@
+"""Writing to the access log, and the break-glass grants it watches.
+
+`record` appends one entry to the chain: it locks the chain head, hashes the entry with the head's
+hash and moves the head on, all in the caller's transaction — a change and its entry commit together.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safetynet.audit import context
+from safetynet.audit.models import AccessGrant, Action, AuditEntry, ChainHead
+from safetynet.core.errors import DomainError
+from safetynet.domain.auditchain import GENESIS, Break, Link, first_break, link_hash
+
+MAX_SUBJECTS = 60  # persons named in one entry: a list page names at most a page of them
+
+
+def subjects_text(person_ids: Iterable[int | None]) -> str:
+    """`|3|17|` — the persons an entry is about, searchable with `subjects__contains="|17|"`."""
+    ids = sorted({int(pk) for pk in person_ids if pk is not None})[:MAX_SUBJECTS]
+    return f"|{'|'.join(map(str, ids))}|" if ids else ""
+
+
+def persons_of(target: models.Model) -> list[int]:
+    """The persons a record is about: a person, a case's person, a household's members, a report's subjects."""
+    from safetynet.cases.models import Case
+    from safetynet.intake.models import Report
+    from safetynet.people.models import Household, Person
+
+    if isinstance(target, Person):
+        return [target.pk]
+    if isinstance(target, Household):
+        return list(target.members.values_list("person_id", flat=True))
+    if isinstance(target, Report):
+        return list(target.subjects.values_list("person_id", flat=True))
+    person_id = getattr(target, "person_id", None)
+    if person_id is not None:
+        return [person_id]
+    case_id = getattr(target, "case_id", None)
+    if case_id is not None:
+        return list(Case.objects.filter(pk=case_id).values_list("person_id", flat=True))
+    return []
+
+
+def _actor(user: Any) -> tuple[Any, str, str]:
+    from safetynet.core.access import staff_of
+
+    if not getattr(user, "is_authenticated", False):
+        return None, "", ""
+    staff = staff_of(user)
+    return user, user.get_username(), staff.role.code if staff else ""
+
+
+@transaction.atomic
+def record(
+    action: str,
+    *,
+    user: Any = None,
+    target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    persons: Iterable[int | None] | None = None,
+    reason: str = "",
+    flagged: bool = False,
+    detail: dict[str, Any] | None = None,
+    username: str = "",
+) -> AuditEntry:
+    """Append one entry: who (`user`, or a `username` for a failed login), what, about whom, why."""
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or str(target.pk)
+        if persons is None:
+            persons = persons_of(target)
+    account, name, role = _actor(user)
+    origin = context.current.get()
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head = ChainHead.objects.create(pk=1, seq=0, hash=GENESIS)
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        at=timezone.now(),
+        user=account,
+        username=(name or username)[:150],
+        role=role,
+        action=action,
+        object_type=object_type[:60],
+        object_id=object_id[:60],
+        subjects=subjects_text(persons or []),
+        method=origin.method[:10],
+        path=origin.path[:300],
+        ip=origin.ip,
+        reason=reason,
+        flagged=flagged,
+        detail=detail or {},
+        prev_hash=head.hash,
+    )
+    entry.hash = link_hash(entry.prev_hash, entry.chained_fields())
+    entry.save()
+    ChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    return entry
+
+
+def record_read(user: Any, target: models.Model, *, grant: AccessGrant | None = None) -> None:
+    """A record shown to someone. Writes that fetch the record first are logged as changes instead."""
+    if context.current.get().method not in {"GET", "HEAD", ""}:
+        return
+    if grant is not None:
+        record(Action.READ, user=user, target=target, reason=grant.reason, flagged=True)
+    else:
+        record(Action.READ, user=user, target=target)
+
+
+# Chain verification ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verification:
+    entries: int
+    broken: Break | None
+
+
+def verify_chain() -> Verification:
+    """Walk the whole log in sequence order and report the first link that does not hold."""
+    head = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
+    count = 0
+
+    def links() -> Iterable[Link]:
+        nonlocal count
+        for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+            count += 1
+            yield Link(entry.seq, entry.prev_hash, entry.hash, entry.chained_fields())
+
+    broken = first_break(links(), head)
+    return Verification(count, broken)
+
+
+# Break-glass ------------------------------------------------------------------------------------------
+
+REASON_MIN_CHARS = 10
+
+
+def break_glass_minutes() -> int:
+    return int(getattr(settings, "SAFETYNET_BREAK_GLASS_MINUTES", 30))
+
+
+@transaction.atomic
+def break_glass(user: Any, *, case_id: int, reason: str) -> AccessGrant:
+    """Open a case outside the worker's scope for a short time, with a reason, flagged for review.
+
+    Only cases of the worker's own county can be opened; the attempt is logged whether or not it works.
+    """
+    from safetynet.cases.models import Case
+    from safetynet.core.access import CASE_KINDS, cases_visible_to, require_kind
+    from safetynet.core.models import Notification
+
+    staff = require_kind(user, CASE_KINDS)
+    reason = reason.strip()
+    if len(reason) < REASON_MIN_CHARS:
+        raise DomainError(
+            _("Give the reason in at least %(n)d characters.") % {"n": REASON_MIN_CHARS}, field="reason"
+        )
+    case = Case.objects.filter(pk=case_id, area_id=staff.unit.county_id).select_related("unit").first()
+    if case is None:
+        raise DomainError(_("There is no case with this number in your county."), field="case")
+    if cases_visible_to(user).filter(pk=case.pk).exists():
+        raise DomainError(_("This case is already yours to see; open it directly."), field="case")
+    now = timezone.now()
+    grant = AccessGrant.objects.create(
+        staff=staff,
+        case=case,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + datetime.timedelta(minutes=break_glass_minutes()),
+    )
+    record(
+        Action.BREAK_GLASS, user=user, target=case, reason=reason, flagged=True, detail={"grant": grant.pk}
+    )
+    reviewers = reviewers_of(staff)
+    message = _("%(who)s opened case %(case)s outside their scope: review the reason.") % {
+        "who": staff.name,
+        "case": case.pk,
+    }
+    Notification.objects.bulk_create(
+        Notification(user_id=uid, kind="break_glass", message=message[:300], url="/audit/break-glass/")
+        for uid in reviewers
+    )
+    return grant
+
+
+def reviewers_of(staff: Any) -> list[int]:
+    """Accounts that review a staff member's break-glass: their supervisor, else their unit's supervisors."""
+    from safetynet.org.models import AccessKind, Staff
+
+    if staff.supervisor_id and staff.supervisor.user_id:
+        return [staff.supervisor.user_id]
+    return list(
+        Staff.objects.filter(
+            unit_id=staff.unit_id, role__kind=AccessKind.SUPERVISOR, left_on__isnull=True, user__isnull=False
+        ).values_list("user_id", flat=True)
+    )
+
+
+def grants_to_review(user: Any) -> models.QuerySet[AccessGrant]:
+    """A supervisor's unit's grants; an administrator's, every grant of their county."""
+    from safetynet.core.access import staff_of
+    from safetynet.org.models import AccessKind
+
+    staff = staff_of(user)
+    grants = AccessGrant.objects.select_related("staff__unit", "case", "reviewed_by")
+    if staff is None:
+        return grants.none()
+    if staff.role.kind == AccessKind.SUPERVISOR:
+        return grants.filter(models.Q(staff__unit_id=staff.unit_id) | models.Q(staff__supervisor=staff))
+    if staff.role.kind == AccessKind.ADMIN:
+        return grants.filter(staff__unit__county_id=staff.unit.county_id)
+    return grants.none()
+
+
+@transaction.atomic
+def review_grant(grant: AccessGrant, *, justified: bool, note: str, by: Any) -> AccessGrant:
+    if grant.reviewed_at is not None:
+        raise DomainError(_("This opening was reviewed already."), field="grant")
+    grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
+    grant.justified = justified
+    grant.review_note = note.strip()[:300]
+    grant.reviewed_by = by
+    grant.reviewed_at = timezone.now()
+    if not justified:
+        grant.expires_at = min(grant.expires_at, grant.reviewed_at)  # an unjustified opening ends now
+    grant.save()
+    record(
+        Action.REVIEW,
+        user=by,
+        target=grant.case,
+        reason=grant.review_note,
+        detail={"grant": grant.pk, "justified": justified},
+    )
+    return grant

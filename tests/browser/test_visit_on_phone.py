@@ -29,9 +29,8 @@ def test_a_worker_records_a_visit_with_a_bsrs5_on_a_phone(login, server) -> None
     page.locator("[data-testid=bsrs5-block] summary").click()
     result = page.locator("#bsrs5-result")
     page.locator("[data-testid=q-item_1] label.pick", has_text="3").click()
-    page.wait_for_function(
-        "document.querySelector('#bsrs5-result [data-testid=score-progress]')?.innerText.includes('3')"
-    )
+    # A selector, not wait_for_function: the page's Content Security Policy refuses the eval it polls with.
+    page.wait_for_selector("#bsrs5-result [data-testid=score-progress]:has-text('3')")
     for item in ("item_2", "item_3", "item_4", "item_5"):
         page.locator(f"[data-testid=q-{item}] label.pick", has_text="3").click()
     page.locator("[data-testid=q-suicide] label.pick", has_text="0").click()

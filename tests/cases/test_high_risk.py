@@ -15,6 +15,7 @@ from safetynet.domain import rocdate
 from safetynet.intake.services import receive_report, screen_report
 from safetynet.org.models import AccessKind, Staff, UnitKind
 from safetynet.org.services import create_account
+from tests.accounts import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,7 @@ def fpc_client(kind: str) -> Client:
     )
     assert staff is not None
     account = staff.user or create_account(staff, username=f"fpc-{kind}", password=None)
-    client = Client()
-    client.force_login(account)
-    return client
+    return log_in(Client(), account)
 
 
 def ipv_case(tipvda: int | None = None, types: tuple[str, ...] = ("IPV",), days_ago: int = 10) -> Case:

@@ -15,6 +15,7 @@ from safetynet.cases.services import assign_case, change_status, request_closure
 from safetynet.intake.services import receive_report, screen_report
 from safetynet.org.models import AccessKind, Staff, Unit
 from safetynet.org.services import create_account
+from tests.accounts import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -68,9 +69,7 @@ def other_unit_supervisor():  # type: ignore[no-untyped-def]
 
 
 def other_unit_supervisor_client() -> Client:
-    client = Client()
-    client.force_login(other_unit_supervisor())
-    return client
+    return log_in(Client(), other_unit_supervisor())
 
 
 def page(response) -> str:  # type: ignore[no-untyped-def]

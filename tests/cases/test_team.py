@@ -17,6 +17,7 @@ from safetynet.cases.models import Case, CaseStatus, Clock, Closure
 from safetynet.cases.services import assign_case, request_closure
 from safetynet.org.models import AccessKind, Role, Staff, Unit, UnitKind
 from safetynet.people.models import Person
+from tests.accounts import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +101,7 @@ def clock(case: Case, name: str, due_days: float, **extra: object) -> Clock:
 
 
 def client_for(staff: Staff, as_user):  # type: ignore[no-untyped-def]
-    client = as_user(None)
-    client.force_login(staff.user)
-    return client
+    return log_in(as_user(None), staff.user)
 
 
 def test_it_shows_the_seed_overload_in_red_against_the_role_standard(as_user) -> None:  # type: ignore[no-untyped-def]
@@ -289,8 +288,7 @@ def test_only_the_units_supervisor_may_decide(as_user) -> None:  # type: ignore[
         .first()
     )
     assert stranger is not None
-    other = as_user(None)
-    other.force_login(stranger.user)
+    other = log_in(as_user(None), stranger.user)
     assert other.post(url, DECIDE_APPROVE).status_code == 404
     assert as_user("supervisor").get(url).status_code == 405
     assert (

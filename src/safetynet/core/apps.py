@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,4 +8,15 @@ class CoreConfig(AppConfig):
     verbose_name = "系統"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from safetynet.core import checks  # noqa: F401 - registers the system checks
+
+        user_logged_in.connect(_start_session_clock, dispatch_uid="safetynet.core.session_clock")
+
+
+def _start_session_clock(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from safetynet.core.middleware import start_session_clock
+
+    if request is not None and hasattr(request, "session"):
+        start_session_clock(request)

@@ -31,14 +31,20 @@ AREAS: list[tuple[Any, str | None, tuple[str, ...]]] = [
     (_("Workforce"), "workforce:overview", WORKFORCE_KINDS),
     (_("Indicators"), "indicators:dashboard", WORKFORCE_KINDS),
     (_("Reports (annual)"), "reporting:page", WORKFORCE_KINDS),
+    (_("Emergency openings"), "audit:grants", ("supervisor", "admin")),
+    (_("Access log"), "audit:log", ("admin",)),
     (_("Map"), "geo:map", ("screener", "caseworker", "supervisor", "manager", "admin", "reviewer")),
 ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    from safetynet.core import two_factor
+
     staff = staff_of(request.user)
     if staff is None:
         return {"nav_areas": [], "me": None}
+    if two_factor.requires_two_factor(request.user) and not two_factor.is_verified(request.user):
+        return {"nav_areas": [], "me": staff}  # no area opens before the second sign-in step
     items = []
     for label, url_name, kinds in AREAS:
         if staff.role.kind not in kinds:

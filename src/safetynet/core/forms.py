@@ -79,3 +79,77 @@ def apply_domain_error(form: forms.Form, error: Exception) -> None:
     field = getattr(error, "field", None)
     message = getattr(error, "message", str(error))
     form.add_error(field if field in form.fields else None, message)
+
+
+class OneTimeCodeInput(forms.TextInput):
+    """A code typed from a phone's authenticator app: the number pad, and the OS may fill it in."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {
+            "inputmode": "numeric",
+            "autocomplete": "one-time-code",
+            "autofocus": True,
+            "class": "code",
+        }
+        super().__init__({**base, **(attrs or {})})
+
+
+class TwoFactorForm(forms.Form):
+    """The second sign-in step: the app's six-digit code, or (under "lost your phone?") a backup code."""
+
+    # Long enough for a backup code typed here instead.
+    code = forms.CharField(label=_("Six-digit code"), required=False, max_length=20, widget=OneTimeCodeInput)
+    backup_code = forms.CharField(
+        label=_("Backup code"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput({"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        from safetynet.core import two_factor
+
+        cleaned = super().clean() or {}
+        typed = cleaned.get("code") or cleaned.get("backup_code") or ""
+        if not typed:
+            raise forms.ValidationError(_("Type the code your authenticator app shows."), code="required")
+        self.device, throttled = two_factor.verify(self.user, typed)
+        if self.device is None:
+            if throttled:
+                raise forms.ValidationError(
+                    _("Too many wrong codes. Wait a minute, then type the code the app shows now."),
+                    code="throttled",
+                )
+            raise forms.ValidationError(
+                _("That code is not right, or was used already. Type the code the app shows now."),
+                code="invalid",
+            )
+        return cleaned
+
+
+class EnrolmentForm(forms.Form):
+    """Confirms a new authenticator app: the code it shows for the secret just scanned."""
+
+    code = forms.CharField(label=_("Six-digit code"), max_length=10, widget=OneTimeCodeInput)
+
+    def __init__(self, *args: Any, key: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key = key
+
+    def clean_code(self) -> str:
+        from safetynet.core import two_factor
+
+        code: str = self.cleaned_data["code"]
+        if not two_factor.code_matches(self.key, code):
+            raise forms.ValidationError(
+                _(
+                    "That is not the code the app shows for this account. Check the app's clock, and try again."
+                ),
+                code="invalid",
+            )
+        return two_factor.normalise(code)

@@ -1,13 +1,23 @@
-"""Middleware: the UI language, and a missing field key answered as an installation problem."""
+"""Middleware: the UI language, a missing field key answered as an installation problem, the idle
+session time-out, and the second sign-in step."""
 
 from __future__ import annotations
 
+import datetime
 import logging
+import time
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+from django_htmx.http import HttpResponseClientRedirect
 
 from safetynet.core.crypto import DecryptionError, KeyRingError
 
@@ -51,3 +61,87 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# The session's last request, in Unix seconds; rewritten at most once a minute, so that a page full of
+# HTMX requests does not write the session each time.
+LAST_SEEN = "last_seen"
+STAMP_EVERY = 60
+
+
+def start_session_clock(request: HttpRequest) -> None:
+    """At login: the idle clock starts, and the session ends SESSION_COOKIE_AGE from now however active."""
+    request.session[LAST_SEEN] = int(time.time())
+    request.session.set_expiry(timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+
+
+def send_to(request: HttpRequest, url: str, *, come_back: bool = True) -> HttpResponse:
+    """Redirect to `url`, with `?next=` the page asked for; HTMX requests get HX-Redirect (a whole page)."""
+    if come_back and request.method == "GET":
+        url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+class IdleTimeoutMiddleware:
+    """A session without a request for IDLE_MINUTES is logged out, and its next request sent to log in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            seen = request.session.get(LAST_SEEN)
+            minutes = settings.IDLE_MINUTES
+            if isinstance(seen, int) and now - seen > minutes * 60:
+                logout(request)
+                messages.info(
+                    request,
+                    ngettext(
+                        "You were logged out after %(minutes)d minute without activity. Log in again to go on.",
+                        "You were logged out after %(minutes)d minutes without activity. Log in again to go on.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
+                )
+                return send_to(request, reverse("login"))
+            if not isinstance(seen, int) or now - seen >= STAMP_EVERY:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """An account that needs the second sign-in step reaches no page until it has passed it.
+
+    It is sent to the code page, or to enrol an authenticator app if it has none. Exempt: logging in
+    and out, the second step's own pages, the language switch, the health check, static files, and the
+    API (bearer tokens, no session).
+    """
+
+    EXEMPT_PREFIXES = ("/api/", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._exempt: set[str] | None = None
+
+    def exempt(self, path: str) -> bool:
+        if self._exempt is None:
+            names = ("login", "logout", "health", "two_factor", "two_factor_setup")
+            self._exempt = {reverse(name) for name in names}
+        return path in self._exempt or path.startswith((*self.EXEMPT_PREFIXES, settings.STATIC_URL))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from safetynet.core import two_factor
+
+        user: Any = request.user
+        if (
+            user.is_authenticated
+            and not self.exempt(request.path)
+            and two_factor.requires_two_factor(user)
+            and not two_factor.is_verified(user)
+        ):
+            step = "two_factor" if two_factor.totp_device(user) else "two_factor_setup"
+            return send_to(request, reverse(step))
+        return self.get_response(request)

@@ -24,6 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from safetynet.cases.models import Assessment, Case, Contact, RiskMeeting, SupervisionSession
+from safetynet.core import services as core_services
+from safetynet.core import two_factor
 from safetynet.core.errors import DomainError
 from safetynet.demo import indicators, names, partners, plan, reports
 from safetynet.demo.households import IdMaker, PlannedHousehold, TownInfo, TownPlanner
@@ -185,7 +187,11 @@ def seed(
     units = _create_organisation()
     staff = _StaffBuilder(rng, units, years, today).build()
     for persona in PERSONAS:
-        org.create_account(staff[persona.username], username=persona.username, password=password)
+        account = org.create_account(staff[persona.username], username=persona.username, password=password)
+        if two_factor.requires_two_factor(account):
+            # Random keys, outside `rng`: the rest of the county stays what the seed made it.
+            core_services.enrol_authenticator(account, key=two_factor.new_key(), code_typed=False)
+            core_services.issue_backup_codes(account)
     worker_unit = units[next(p.unit for p in PERSONAS if p.username == "worker")]
     # Seed 001's 「精準派案」: in the demo worker's unit the supervisor confirms each dispatch.
     org.set_dispatch_mode(worker_unit, DispatchMode.CONFIRM)

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safetynet.core.fields import check_keys
-from safetynet.demo import login_lines
+from safetynet.demo import login_lines, write_login_sheet
 from safetynet.geo import boundaries
 from safetynet.org.models import Staff
 
@@ -34,13 +34,15 @@ class Command(BaseCommand):
             except boundaries.BoundariesMissing as exc:
                 self.stderr.write(f"maps disabled: {exc}")
         if Staff.objects.exists():
-            self.stdout.write("\n".join(login_lines()))
+            lines = login_lines()
+            self.stdout.write("\n".join(lines))
+            self.stdout.write(f"(kept in {write_login_sheet(lines)})")
         else:
             self.stdout.write("loading the demo county (嘉義縣, 嘉義市) …")
             call_command("seed_demo", stdout=self.stdout)
         if not options["no_serve"]:
             # The job worker (clocks turning overdue, notifications) runs beside the web server.
-            jobs = subprocess.Popen([sys.executable, "-m", "safetynet.cli", "run_huey"])  # noqa: S603
+            jobs = subprocess.Popen([sys.executable, "-m", "safetynet.cli", "run_huey"])  # noqa: S603 - our interpreter
             self.stdout.write(f"Serving on http://127.0.0.1:{options['port']}/ (Ctrl-C to stop)")
             try:
                 call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)

@@ -1,7 +1,8 @@
 """`safetynet seed-demo [--seed N] [--years 110-114] [--scale F]`: fill an empty database with the demo.
 
 The demo accounts get the password in SAFETYNET_DEMO_PASSWORD, or `DEFAULT_DEMO_PASSWORD`. The command
-prints counts and the logins, never a name, national ID or password.
+prints counts and the logins, never a name, national ID or password; for the accounts that sign in with a
+second step, the demo's own authenticator keys and a few backup codes (also kept in DEMO_LOGINS_FILE).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safetynet.core.errors import DomainError
-from safetynet.demo import DEFAULT_DEMO_PASSWORD, login_lines
+from safetynet.demo import DEFAULT_DEMO_PASSWORD, login_lines, write_login_sheet
 from safetynet.demo.generator import PLAN_YEARS, seed
 
 YEARS_RE = re.compile(r"\s*([0-9]{1,4})\s*-\s*([0-9]{1,4})\s*")
@@ -72,5 +73,7 @@ class Command(BaseCommand):
         )
         for label, count in summary.counts().items():
             self.stdout.write(f"  {label:<14} {count:>6}")
-        for line in login_lines():
+        lines = login_lines()
+        for line in lines:
             self.stdout.write(line)
+        self.stdout.write(f"(kept in {write_login_sheet(lines)})")

@@ -6,6 +6,8 @@ Runs without Django: ``pytest tests/core/test_crypto.py -p no:django``.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import pickle
 import re
 
@@ -230,6 +232,48 @@ def test_it_refuses_to_rotate_to_an_unusable_key_id(new_id: str, message: str) -
     with pytest.raises(KeyRingError) as excinfo:
         RING.with_new_active_key(new_id)
     assert str(excinfo.value) == message
+
+
+# --- derived keys -------------------------------------------------------------------------------------------
+
+
+def hkdf_sha256(key: bytes, info: bytes) -> bytes:
+    """RFC 5869 with an empty salt, written out: pins the derivation that old backup files depend on."""
+    prk = hmac.new(b"\x00" * 32, key, hashlib.sha256).digest()
+    return hmac.new(prk, info + b"\x01", hashlib.sha256).digest()
+
+
+def test_it_derives_a_32_byte_key_per_purpose_from_the_active_key_with_hkdf_sha256() -> None:
+    key_id, key = RING.derive("backup")
+    assert key_id == "k1"
+    assert key == hkdf_sha256(base64.urlsafe_b64decode(K1), b"safetynet derived key v1\x00backup")
+    assert len(key) == 32
+    assert KeyRing.parse(RING.serialize()).derive("backup") == (key_id, key)
+    assert RING.derive("export")[1] != key
+    assert key not in {base64.urlsafe_b64decode(k) for k in ALL_KEYS}
+
+
+def test_it_derives_the_old_key_again_after_a_rotation() -> None:
+    _old_id, old_key = RING.derive("backup")
+    rotated = RING.with_new_active_key("k2")
+    new_id, new_key = rotated.derive("backup")
+    assert new_id == "k2"
+    assert new_key != old_key
+    assert rotated.derive_with("k1", "backup") == old_key
+
+
+@pytest.mark.parametrize("key_id", ["k9", "idx"])
+def test_it_names_a_missing_key_when_deriving_without_showing_key_material(key_id: str) -> None:
+    with pytest.raises(MissingKeyError) as excinfo:
+        RING.derive_with(key_id, "backup")
+    assert excinfo.value.key_id == key_id
+    assert_no_key_material(str(excinfo.value))
+
+
+@pytest.mark.parametrize("purpose", ["", "back\x00up"])
+def test_it_refuses_an_empty_purpose_or_one_with_nul(purpose: str) -> None:
+    with pytest.raises(ValueError, match="purpose"):
+        RING.derive(purpose)
 
 
 # --- blind index --------------------------------------------------------------------------------------------

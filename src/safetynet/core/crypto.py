@@ -25,6 +25,12 @@ Token format
 The ``context`` (for example ``"people.Person.national_id"``) is bound to the ciphertext as associated
 data, so a value copied into another column fails to decrypt instead of silently leaking across fields.
 
+Derived keys
+------------
+Other encrypted artefacts (the backup file) use keys derived from an encryption key with HKDF-SHA256
+and a purpose string (:meth:`KeyRing.derive`), so no raw field key is ever used for two jobs and the
+key ring stays the one secret an operator keeps.
+
 Nothing in this module ever puts key material in an exception message or a ``repr``.
 """
 
@@ -39,7 +45,9 @@ import re
 from collections.abc import Iterable
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 __all__ = [
     "ENV_VAR",
@@ -60,6 +68,7 @@ TAG_BYTES = 16
 BLIND_INDEX_HEX_CHARS = 32
 
 _FORMAT_VERSION = "v1"
+_DERIVE_INFO_PREFIX = b"safetynet derived key v1\x00"
 _KEY_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 _URLSAFE_B64_RE = re.compile(r"[A-Za-z0-9_-]*={0,2}")
 _KEY_ID_RULE = "1-16 characters from A-Z a-z 0-9 _ -"
@@ -201,6 +210,26 @@ class KeyRing:
         message = _context_bytes(context) + b"\x00" + value.encode("utf-8")
         return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()[:BLIND_INDEX_HEX_CHARS]
 
+    def derive(self, purpose: str) -> tuple[str, bytes]:
+        """The active key id and a 32-byte key derived from the active key for ``purpose``.
+
+        HKDF-SHA256 with the purpose as info: the same key and purpose always give the same bytes (so
+        a file made today can be opened later with :meth:`derive_with`), different purposes give
+        unrelated keys, and the field key itself never leaves the ring.
+        """
+        return self.active_id, self.derive_with(self.active_id, purpose)
+
+    def derive_with(self, key_id: str, purpose: str) -> bytes:
+        """The key :meth:`derive` gave for ``purpose`` when ``key_id`` was active.
+
+        Raises :class:`MissingKeyError` when ``key_id`` is not (or no longer) an encryption key of the ring.
+        """
+        key = self._keys.get(key_id)
+        if key is None:
+            raise MissingKeyError(key_id)
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=_purpose_bytes(purpose))
+        return hkdf.derive(key)
+
     def needs_rotation(self, token: str) -> bool:
         """True when ``token`` was encrypted with a key other than the active one."""
         key_id, _payload = _split_token(token)
@@ -253,6 +282,12 @@ def _context_bytes(context: str) -> bytes:
     if not context or "\x00" in context:
         raise ValueError("context must be a non-empty string without NUL characters")
     return context.encode("utf-8")
+
+
+def _purpose_bytes(purpose: str) -> bytes:
+    if not purpose or "\x00" in purpose:
+        raise ValueError("purpose must be a non-empty string without NUL characters")
+    return _DERIVE_INFO_PREFIX + purpose.encode("utf-8")
 
 
 def _split_token(token: str) -> tuple[str, bytes]:

@@ -1,4 +1,4 @@
-.PHONY: setup run test test-postgres lint format messages migrations-check clean
+.PHONY: setup run test test-postgres lint audit-deps format messages migrations-check clean
 
 setup:
 	@tools/setup.sh
@@ -13,6 +13,11 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy src
+
+# Known vulnerabilities in the locked dependencies (pip-audit, PyPI's advisory data; see the script for
+# what happens where that source cannot be reached). No vulnerability is ignored without a reason.
+audit-deps: setup
+	.venv/bin/python tools/audit_deps.py
 
 format: setup
 	.venv/bin/ruff format .

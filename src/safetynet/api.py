@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from safetynet.cases.api import router as cases_router
 from safetynet.core.api import router as core_router
@@ -18,3 +20,14 @@ api.add_router("/", intake_router)
 api.add_router("/", cases_router)
 api.add_router("/", referrals_router)
 api.add_router("/", indicators_router)
+
+
+@api.exception_handler(ValidationError)
+def field_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """What ninja itself refuses (a case key that is not a number) answers as the API's own bad input
+    does: 422 with a message per field, `{"errors": {"pk": "…"}}`."""
+    errors: dict[str, str] = {}
+    for error in exc.errors:
+        path = ".".join(str(part) for part in error.get("loc", ())[1:]) or "$"  # not "path"/"query"
+        errors.setdefault(path, str(error.get("msg", "invalid")))
+    return api.create_response(request, {"errors": errors}, status=422)

@@ -16,16 +16,78 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Schema
 
 from safetynet.cases import services
-from safetynet.cases.models import Assessment, Case, Clock, Contact
+from safetynet.cases.models import Assessment, Case, Clock, Contact, ContactKind
 from safetynet.core.access import get_case_for
 from safetynet.core.errors import DomainError
+from safetynet.core.schemas import NEEDS_TOKEN, Detail, FieldErrors, json_body, nul_at
 from safetynet.core.tokens import TokenAuth
+from safetynet.domain import instruments
 
 router = Router(tags=["cases"])
 CONTACT_TEXT = ("place", "with_whom", "note", "next_step")
+# Answers every operation on a case can give besides its own: no token, not visible, bad input.
+ON_A_CASE: dict[int, Any] = {**NEEDS_TOKEN, 404: Detail, 422: FieldErrors}
+# The stored lengths (None: no limit); longer text would not fit PostgreSQL's columns.
+CONTACT_LENGTHS: dict[str, int | None] = {
+    name: getattr(Contact._meta.get_field(name), "max_length", None) for name in CONTACT_TEXT
+}
+
+
+def _text(field: str) -> dict[str, Any]:
+    length = CONTACT_LENGTHS[field]
+    return {"type": "string", "maxLength": length} if length else {"type": "string"}
+
+
+_MOMENT = {"type": "string", "format": "date-time", "description": "ISO 8601; without an offset, Taipei time"}
+CONTACT_BODY: dict[str, Any] = {
+    "type": "object",
+    "required": ["kind", "occurred_at", "minutes"],
+    "properties": {
+        "kind": {"type": "string", "enum": list(ContactKind.values)},
+        "occurred_at": _MOMENT,
+        "minutes": {"type": "integer", "minimum": 1, "maximum": 24 * 60},
+        **{name: _text(name) for name in CONTACT_TEXT},
+    },
+}
+ASSESSMENT_BODY: dict[str, Any] = {
+    "type": "object",
+    "required": ["instrument", "assessed_at", "answers"],
+    "properties": {
+        "instrument": {"type": "string", "enum": sorted(instruments.INSTRUMENTS)},
+        "assessed_at": _MOMENT,
+        "answers": {"type": "object", "description": 'as the instrument asks, e.g. psychiatric {"level": 3}'},
+    },
+}
+
+
+class CaseOut(Schema):
+    id: int
+    route: str
+    status: str
+    risk_level: str | None
+    high_risk: bool
+    opened_at: str
+    next_visit_due: str | None
+
+
+class RecordOut(Schema):
+    """A contact or an assessment just recorded, and the case's risk level and next visit after it."""
+
+    id: int
+    case: int
+    risk_level: str | None
+    next_visit_due: str | None
+
+
+class AssessmentOut(RecordOut):
+    instrument: str
+    total: int | None
+    band: str
+    label: str
+    risk: str | None
 
 
 def _json(body: dict[str, Any], status: int = 200) -> JsonResponse:
@@ -71,6 +133,8 @@ def _create(
         return invalid({"$": "the body is not JSON"})
     if not isinstance(data, dict):
         return invalid({"$": "expected a JSON object"})
+    if nul := nul_at(data):
+        return invalid({nul: "may not contain NUL characters"})
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         return invalid({"Idempotency-Key": "at most 200 characters"})
@@ -101,7 +165,7 @@ def _body(record: Any, case: Case) -> dict[str, Any]:
     return body
 
 
-@router.get("/cases/{pk}", auth=TokenAuth("read"), response={200: dict[str, Any], 404: dict[str, Any]})
+@router.get("/cases/{pk}", auth=TokenAuth("read"), response={200: CaseOut, **ON_A_CASE})
 def case_detail(request: HttpRequest, pk: int) -> JsonResponse:
     """A case visible to the token's account: status, route, risk level and the next visit due."""
     case = _case(request, pk)
@@ -123,7 +187,8 @@ def case_detail(request: HttpRequest, pk: int) -> JsonResponse:
 @router.post(
     "/cases/{pk}/contacts",
     auth=TokenAuth("cases:write"),
-    response={201: dict[str, Any], 404: dict[str, Any], 422: dict[str, Any]},
+    response={201: RecordOut, **ON_A_CASE},
+    openapi_extra=json_body(CONTACT_BODY),
 )
 def record_contact(request: HttpRequest, pk: int) -> JsonResponse:
     """Record a contact: `kind` (home_visit, phone, interview, outreach, network), `occurred_at` (ISO 8601),
@@ -137,6 +202,9 @@ def record_contact(request: HttpRequest, pk: int) -> JsonResponse:
         for field, value in texts.items():
             if not isinstance(value, str):
                 raise DomainError("must be text", field=field)
+            length = CONTACT_LENGTHS[field]
+            if length and len(value.strip()) > length:
+                raise DomainError(f"at most {length} characters", field=field)
         return services.record_contact(
             case,
             kind=str(data.get("kind", "")),
@@ -153,7 +221,8 @@ def record_contact(request: HttpRequest, pk: int) -> JsonResponse:
 @router.post(
     "/cases/{pk}/assessments",
     auth=TokenAuth("cases:write"),
-    response={201: dict[str, Any], 404: dict[str, Any], 422: dict[str, Any]},
+    response={201: AssessmentOut, **ON_A_CASE},
+    openapi_extra=json_body(ASSESSMENT_BODY),
 )
 def record_assessment(request: HttpRequest, pk: int) -> JsonResponse:
     """Record a scored instrument: `instrument` (bsrs5, tipvda, sdm_safety, sdm_risk, vulnerability,

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from safetynet.core.access import staff_of
+from safetynet.core.schemas import NEEDS_TOKEN
 from safetynet.core.tokens import TokenAuth
 
 router = Router(tags=["account"])
@@ -17,7 +18,7 @@ class MeOut(Schema):
     unit: str | None
 
 
-@router.get("/me", response=MeOut, auth=TokenAuth("read"))
+@router.get("/me", response={200: MeOut, **NEEDS_TOKEN}, auth=TokenAuth("read"))
 def me(request: HttpRequest) -> MeOut:
     staff = staff_of(request.user)
     return MeOut(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,21 +91,53 @@ class Row:
         self.problems.append(Problem(self.number, column, message))
 
 
+SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+# A county's largest import (a registry extract) is a few MB; anything this big is a mistake, and
+# reading it whole would hold the import in memory.
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def file_problem(path: Path) -> str | None:
+    """What keeps `path` from being imported before a row is read (missing, a folder, another kind of
+    file, too big), said in a few words; None when it may be read."""
+    if not path.exists():
+        return "no such file"
+    if not path.is_file():
+        return "not a file"
+    if path.suffix.lower() not in SUFFIXES:
+        return f"expected a .csv or .xlsx file, got {path.suffix or 'no suffix'}"
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        return f"{size / 1024 / 1024:.0f} MB is more than an import reads ({MAX_BYTES // 1024 // 1024} MB)"
+    return None
+
+
+def _records(path: Path) -> list[list[str]]:
+    if path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return list(csv.reader(handle))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
 def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
     """Header and rows of a CSV (UTF-8, with or without BOM) or XLSX (first sheet) file."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.reader(handle))
-    elif suffix in {".xlsx", ".xlsm"}:
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        records = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        raise ImportFailed(
-            [Problem(0, "FILE", f"expected a .csv or .xlsx file, got {path.suffix or 'no suffix'}")]
-        )
+    problem = file_problem(path)
+    if problem is not None:
+        raise ImportFailed([Problem(0, "FILE", problem)])
+    try:
+        records = _records(path)
+    except UnicodeDecodeError:
+        raise ImportFailed([Problem(0, "FILE", "not UTF-8 text: save the CSV as UTF-8")]) from None
+    except csv.Error as exc:
+        raise ImportFailed([Problem(0, "FILE", f"not a readable CSV file ({exc})")]) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, IndexError):
+        # openpyxl's answers to a file that is not a workbook, or has no sheet
+        raise ImportFailed([Problem(0, "FILE", "not a readable XLSX workbook")]) from None
+    except OSError as exc:
+        raise ImportFailed([Problem(0, "FILE", f"cannot be read ({exc.strerror or exc})")]) from None
     if not records:
         raise ImportFailed([Problem(1, "FILE", "the file is empty")])
     header = [h.strip() for h in records[0]]

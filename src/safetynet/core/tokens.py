@@ -58,12 +58,15 @@ def revoke_token(record: ApiToken) -> ApiToken:
     return record
 
 
-def token_for(text: str) -> ApiToken | None:
+def token_for(text: str, scope: str | None = None) -> ApiToken | None:
+    """The usable token `text` is, if it carries `scope`; only a token that is let in counts as used."""
     parts = text.split("_")
     if len(parts) < 3 or parts[0] != "sn":
         return None
     record = ApiToken.objects.usable().select_related("user").filter(prefix=parts[1]).first()
     if record is None or not hmac.compare_digest(record.digest, _digest(text)):
+        return None
+    if scope is not None and scope not in record.scopes:
         return None
     if record.last_used_at is None or timezone.now() - record.last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
@@ -78,8 +81,8 @@ class TokenAuth(HttpBearer):
         self.scope = scope
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        record = token_for(token)
-        if record is None or self.scope not in record.scopes:
+        record = token_for(token, self.scope)
+        if record is None:
             return None
         request.user = record.user
         return record.user

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from safetynet.core.schemas import Detail
 from safetynet.geo.models import County
 
 router = Router(tags=["geo"])
@@ -29,7 +30,7 @@ def list_counties(request):  # type: ignore[no-untyped-def]
     return County.objects.all()
 
 
-@router.get("/counties/{code}/towns", response=list[TownOut])
+@router.get("/counties/{code}/towns", response={200: list[TownOut], 404: Detail})
 def list_towns(request, code: str):  # type: ignore[no-untyped-def]
     county = get_object_or_404(County, code=code)
     return [

@@ -34,7 +34,7 @@ class MapForm(forms.Form):
         super().__init__(*args, **kwargs)
         metric = self.fields["metric"]
         category = self.fields["category"]
-        assert isinstance(metric, forms.ChoiceField) and isinstance(category, forms.ChoiceField)  # noqa: S101
+        assert isinstance(metric, forms.ChoiceField) and isinstance(category, forms.ChoiceField)  # noqa: S101 - mypy
         metric.choices = [(m.code, m.label) for m in mapping.METRICS.values()]
         category.choices = [("", _("All")), *((c.code, c.name) for c in categories)]
         self.categories = {c.code: c for c in categories}

@@ -5,14 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Router
+from ninja import Router, Schema
 
 from safetynet.core.access import aggregates_visible_to
 from safetynet.core.errors import DomainError
+from safetynet.core.schemas import NEEDS_TOKEN, Detail, FieldErrors
 from safetynet.core.tokens import TokenAuth
 from safetynet.indicators.selectors import indicators_for
 
 router = Router(tags=["indicators"])
+
+
+class IndicatorOut(Schema):
+    """The first seven keys are the contract; the others (unit, period, breakdown, notes …) are extras."""
+
+    code: str
+    name: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    target: float | None
+    met: bool | None
 
 
 def _json(body: Any, status: int = 200) -> JsonResponse:
@@ -23,7 +36,7 @@ def _json(body: Any, status: int = 200) -> JsonResponse:
     "/indicators",
     url_name="indicators",
     auth=TokenAuth("read"),
-    response={200: list[dict[str, Any]], 404: dict[str, Any], 422: dict[str, Any]},
+    response={200: list[IndicatorOut], **NEEDS_TOKEN, 404: Detail, 422: FieldErrors},
 )
 def indicators(request: HttpRequest, area: str = "", year: str = "") -> JsonResponse:
     """Every catalogue indicator for a county (`area`, e.g. 10010) and ROC `year` (e.g. 110): code,

@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Router
+from ninja import Router, Schema
 
+from safetynet.core.schemas import NEEDS_TOKEN, FieldErrors, json_body, nul_at
 from safetynet.core.tokens import TokenAuth
 from safetynet.intake.facts import InvalidReport
 from safetynet.intake.models import Channel
@@ -15,12 +16,63 @@ from safetynet.intake.services import receive_report
 
 router = Router(tags=["reports"])
 
+_TEXT = {"type": "string"}
+REPORT_BODY: dict[str, Any] = {
+    "type": "object",
+    "required": ["received_at", "area", "source", "subjects"],
+    "properties": {
+        "received_at": {"type": "string", "format": "date-time", "description": "ISO 8601 with offset"},
+        "area": {"type": "string", "description": "county code, e.g. 10010"},
+        "source": {"type": "string", "description": "a source code of the rule set, e.g. 113"},
+        "external_id": {"type": "string", "maxLength": 60},
+        "narrative": _TEXT,
+        "reporter": _TEXT,
+        "subjects": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["ref", "role", "types"],
+                "properties": {
+                    "ref": {"type": "string", "minLength": 1, "maxLength": 40},
+                    "role": {"type": "string", "description": "e.g. victim, child, respondent"},
+                    "types": {"type": "array", "minItems": 1, "items": _TEXT},
+                    "flags": {"type": "array", "items": _TEXT},
+                    "town": {"type": "string", "description": "town code, e.g. 10010020"},
+                    "tipvda_score": {"type": "integer", "minimum": 0, "maximum": 15},
+                    "national_id": _TEXT,
+                    "birth_date": {"type": "string", "format": "date"},
+                    "name": {"type": "string", "maxLength": 60},
+                },
+            },
+        },
+    },
+}
+REPORT_EXAMPLE = {
+    "received_at": "2021-11-24T09:00:00+08:00",
+    "area": "10010",
+    "source": "113",
+    "narrative": "鄰居聽到孩子哭喊",
+    "subjects": [{"ref": "c1", "role": "victim", "types": ["CP"], "town": "10010020"}],
+}
+
+
+class ReportReceived(Schema):
+    id: int
+    rule_set: str
+    decision: dict[str, Any]
+
 
 def invalid(errors: dict[str, str]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=422, json_dumps_params={"ensure_ascii": False})
 
 
-@router.post("/reports", auth=TokenAuth("reports:write"), response={201: dict[str, Any], 422: dict[str, Any]})
+@router.post(
+    "/reports",
+    auth=TokenAuth("reports:write"),
+    response={201: ReportReceived, **NEEDS_TOKEN, 422: FieldErrors},
+    openapi_extra=json_body(REPORT_BODY, REPORT_EXAMPLE),
+)
 def receive(request: HttpRequest) -> JsonResponse:
     """Receive a report; answers 201 with its `id` and the suggested screening decision.
 
@@ -31,6 +83,8 @@ def receive(request: HttpRequest) -> JsonResponse:
         data = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
         return invalid({"$": "the body is not JSON"})
+    if nul := nul_at(data):
+        return invalid({nul: "may not contain NUL characters"})
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         return invalid({"Idempotency-Key": "at most 200 characters"})

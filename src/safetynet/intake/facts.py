@@ -20,6 +20,9 @@ from safetynet.geo.models import County, Town
 from safetynet.people.models import Person, Registry, RegistryEntry
 
 DV_TYPES = frozenset({"IPV", "FV", "SA", "EP", "DP", "CP"})
+EARLIEST_YEAR = 1912
+# The stored lengths (ReportSubject.ref, Person.name): longer text would not fit PostgreSQL's columns.
+MAX_REF, MAX_NAME = 40, 60
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,9 @@ def parse_received_at(value: Any, problems: list[Problem]) -> datetime.datetime 
         return None
     if moment.tzinfo is None:
         problems.append(Problem("received_at", "needs an offset (+08:00)"))
+        return None
+    if moment.year < EARLIEST_YEAR:  # nor could a time of year 1 be moved to UTC at all
+        problems.append(Problem("received_at", f"before {EARLIEST_YEAR} (民國元年)"))
         return None
     if moment > timezone.now() + datetime.timedelta(minutes=5):
         problems.append(Problem("received_at", "is in the future"))
@@ -97,7 +103,7 @@ def parse_report(data: Any, rules: RuleSet) -> Report:
     if not isinstance(area, str) or not County.objects.filter(code=area).exists():
         problems.append(Problem("area", f"unknown county code {area!r} (5 digits, e.g. 10010)"))
     source = data.get("source")
-    if source not in rules.codes.sources:
+    if not isinstance(source, str) or source not in rules.codes.sources:
         problems.append(Problem("source", f"unknown source {source!r}"))
     raw_subjects = data.get("subjects")
     if not isinstance(raw_subjects, list) or not raw_subjects:
@@ -116,18 +122,20 @@ def parse_report(data: Any, rules: RuleSet) -> Report:
         ref = raw.get("ref")
         if not isinstance(ref, str) or not ref.strip():
             problems.append(Problem(f"{path}.ref", "required"))
+        elif len(ref) > MAX_REF:
+            problems.append(Problem(f"{path}.ref", f"at most {MAX_REF} characters"))
         elif ref in refs:
             problems.append(Problem(f"{path}.ref", f"{ref!r} names two subjects"))
         refs.add(str(ref))
         role = raw.get("role")
-        if role not in rules.codes.roles:
+        if not isinstance(role, str) or role not in rules.codes.roles:
             problems.append(Problem(f"{path}.role", f"unknown role {role!r}"))
         types = _codes(raw.get("types"), rules.codes.types, f"{path}.types", problems)
         if not types:
             problems.append(Problem(f"{path}.types", "at least one report type is required"))
         flags = _codes(raw.get("flags", []), rules.codes.flags, f"{path}.flags", problems)
         town = raw.get("town")
-        if town is not None and town not in towns:
+        if town is not None and (not isinstance(town, str) or town not in towns):
             problems.append(Problem(f"{path}.town", f"unknown town code {town!r} (8 digits, e.g. 10010020)"))
         score = raw.get("tipvda_score")
         if score is not None and (
@@ -147,9 +155,16 @@ def parse_report(data: Any, rules: RuleSet) -> Report:
         birth_date = raw.get("birth_date")
         if birth_date is not None:
             try:
-                datetime.date.fromisoformat(str(birth_date))
+                if not isinstance(birth_date, str):
+                    raise ValueError(birth_date)
+                datetime.date.fromisoformat(birth_date)
             except ValueError:
                 problems.append(Problem(f"{path}.birth_date", f"not an ISO date: {birth_date!r}"))
+        name = raw.get("name")
+        if name is not None and not isinstance(name, str):
+            problems.append(Problem(f"{path}.name", "must be text"))
+        elif name is not None and len(name.strip()) > MAX_NAME:
+            problems.append(Problem(f"{path}.name", f"at most {MAX_NAME} characters"))
         if problems:
             continue
         subjects.append(
@@ -167,5 +182,5 @@ def parse_report(data: Any, rules: RuleSet) -> Report:
         )
     if problems:
         raise InvalidReport(problems)
-    assert received_at is not None and isinstance(area, str) and isinstance(source, str)  # noqa: S101
+    assert received_at is not None and isinstance(area, str) and isinstance(source, str)  # noqa: S101 - for mypy: no problems means all three were checked
     return Report(received_at=received_at, area=area, source=source, subjects=tuple(subjects))

@@ -229,7 +229,7 @@ def town_choices(area: str | None) -> list[tuple[str, Any]]:
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
     field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)  # noqa: S101
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
     field.choices = choices
 
 

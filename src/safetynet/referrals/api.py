@@ -12,9 +12,10 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Router
+from ninja import Router, Schema
 
 from safetynet.core.errors import DomainError
+from safetynet.core.schemas import NEEDS_TOKEN, FieldErrors
 from safetynet.core.tokens import TokenAuth
 from safetynet.referrals.hsds import exported_services, id_of, service_record
 from safetynet.referrals.models import Organization, ServiceCategory
@@ -22,6 +23,19 @@ from safetynet.referrals.models import Organization, ServiceCategory
 router = Router(tags=["directory"])
 PER_PAGE = 50
 MAX_PER_PAGE = 200
+
+
+class ServicePage(Schema):
+    """An HSDS 3.0 `Page` of compiled service objects."""
+
+    total_items: int
+    total_pages: int
+    page_number: int
+    size: int
+    first_page: bool
+    last_page: bool
+    empty: bool
+    contents: list[dict[str, Any]]
 
 
 def _json(body: dict[str, Any], status: int = 200) -> JsonResponse:
@@ -81,7 +95,7 @@ def _filters(
     "/directory/services",
     url_name="directory_services",
     auth=TokenAuth("read"),
-    response={200: dict[str, Any], 422: dict[str, Any]},
+    response={200: ServicePage, **NEEDS_TOKEN, 422: FieldErrors},
 )
 def directory_services(
     request: HttpRequest,

@@ -108,7 +108,7 @@ class ReferralForm(forms.Form):
                 pk=raw if str(raw).isdigit() else 0, active=True
             ).first()
         service_field = self.fields["service"]
-        assert isinstance(service_field, forms.ModelChoiceField)  # noqa: S101
+        assert isinstance(service_field, forms.ModelChoiceField)  # noqa: S101 - mypy
         service_field.queryset = services_for(category)
 
 
@@ -141,7 +141,7 @@ class StatsForm(forms.Form):
         super().__init__(*args, **kwargs)
         area_field = self.fields["area"]
         route_field = self.fields["route"]
-        assert isinstance(area_field, forms.ChoiceField) and isinstance(route_field, forms.ChoiceField)  # noqa: S101
+        assert isinstance(area_field, forms.ChoiceField) and isinstance(route_field, forms.ChoiceField)  # noqa: S101 - mypy
         area_field.choices = areas
         route_field.choices = [("", _("All")), *routes]
 

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from safetynet.audit.models import Action
+from safetynet.audit.services import record
 from safetynet.core.access import aggregates_visible_to, staff_of
 from safetynet.core.errors import DomainError
 from safetynet.geo.models import County
@@ -130,8 +132,37 @@ def generate(
         file_name=download_name(export),
         finished_at=timezone.now(),
     )
+    record(
+        Action.EXPORT,
+        user=export.requested_by,
+        username="cli" if export.requested_by is None else "",
+        target=export,
+        persons=[],
+        detail=_export_detail(export),
+    )
     step(100, "完成")
     return data
+
+
+def _export_detail(export: ReportExport) -> dict[str, str | int]:
+    return {
+        "step": "generated",
+        "area": export.area_id,
+        "year": export.year,
+        "format": export.format,
+        "edition": export.edition,
+        "sha256": export.sha256,
+    }
+
+
+def record_download(export: ReportExport, by: Any) -> None:
+    record(
+        Action.EXPORT,
+        user=by,
+        target=export,
+        persons=[],
+        detail={**_export_detail(export), "step": "downloaded"},
+    )
 
 
 def generate_to_store(export_id: int) -> None:
@@ -144,7 +175,10 @@ def generate_to_store(export_id: int) -> None:
 
 
 def stored_path(export: ReportExport) -> Path:
-    return Path(settings.REPORTS_DIR) / f"{export.pk}.{export.format}"
+    """The export's file in REPORTS_DIR, named by its key and format only: nothing typed names a file."""
+    if export.pk is None or export.format not in Format.values:
+        raise ValueError(f"no stored file for an export of format {export.format!r}")
+    return Path(settings.REPORTS_DIR) / f"{int(export.pk)}.{export.format}"
 
 
 def download_name(export: ReportExport) -> str:

@@ -7,6 +7,7 @@ the log of every export of their county (who, when, which edition)."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -117,8 +118,16 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 @kinds_required(*WORKFORCE_KINDS)
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     export = _own(request, pk)
-    path = services.stored_path(export)
+    try:
+        path = services.stored_path(export)
+    except ValueError:  # a row no export job wrote
+        raise Http404 from None
     if export.status != ExportStatus.DONE or not path.is_file():
         raise Http404
-    response: Any = FileResponse(path.open("rb"), as_attachment=True, filename=export.file_name)
+    services.record_download(export, request.user)
+    # The name offered to the browser is the export's own, without any folder part.
+    name = PurePath(export.file_name.replace("\\", "/")).name
+    if not name.strip("."):
+        name = services.download_name(export)
+    response: Any = FileResponse(path.open("rb"), as_attachment=True, filename=name)
     return response  # type: ignore[no-any-return]

@@ -66,7 +66,7 @@ def _block(block: Block) -> dict[str, Any]:
     if isinstance(block, Chart | Figure):
         # a trend chart takes half the width: two a row
         half = isinstance(block, Chart) and block.kind == "line"
-        return {"kind": "drawing", "block": block, "svg": mark_safe(block.svg), "half": half}  # noqa: S308
+        return {"kind": "drawing", "block": block, "svg": mark_safe(block.svg), "half": half}  # noqa: S308 - SVG drawn by our chart code from numbers
     return {"kind": "notes", "block": block}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safetynet.core.imports import Importer, ImportFailed, run_import
+from safetynet.core.imports import Importer, ImportFailed, file_problem, run_import
 from safetynet.indicators.imports import reported_importer
 from safetynet.intake.imports import reports_importer
 from safetynet.org.imports import staff_importer
@@ -42,8 +42,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+        unreadable = file_problem(path)  # before the importer reads anything from the database
+        if unreadable is not None:
+            raise CommandError(f"{path}: {unreadable}")
         try:
             if options["kind"] == "reported":  # the one kind that records who entered its rows
                 importer = reported_importer(path.name, by=options["by"])
@@ -51,6 +52,8 @@ class Command(BaseCommand):
                 importer = KINDS[options["kind"]](path.name)
             count = run_import(importer, path)
         except ImportFailed as failure:
+            if [p.column for p in failure.problems] == ["FILE"] and failure.problems[0].row == 0:
+                raise CommandError(f"{path}: {failure.problems[0].message}") from None  # unreadable
             for problem in failure.problems[:200]:
                 self.stderr.write(f"{path.name}: {problem}")
             if len(failure.problems) > 200:

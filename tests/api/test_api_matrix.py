@@ -1,0 +1,207 @@
+"""Every operation of the JSON API against every persona: the expected status of each cell is declared here.
+
+An operation added to the API without a row in MATRIX fails `test_it_declares_every_operation`.
+Each persona calls with a bearer token carrying exactly the scope the operation needs; anonymous sends
+none. Operations on a case run against a case of each kind: the worker's own (朴子), a case of the other
+unit (民雄), and a 家防中心 (FPC) case from an IPV report, which none of the demo personas works on.
+Statuses: 200/201 ok, 401 no usable token, 404 out of scope — the API answers a case or a county the
+account may not see, whatever the reason (role or unit), with the same 404.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from safetynet.api import api
+from safetynet.core.tokens import issue_token
+from safetynet.demo.generator import PERSONAS
+from safetynet.org.models import AccessKind, Staff
+from tests.test_access_matrix import screened_report, worker_case
+
+ANON = "anonymous"
+ALL = [ANON, *(persona.username for persona in PERSONAS)]
+
+
+def row(default: int, anonymous: int = 401, **overrides: int) -> dict[str, int]:
+    cells = {persona: default for persona in ALL}
+    cells[ANON] = anonymous
+    cells.update(overrides)
+    return cells
+
+
+def other_unit_case():  # type: ignore[no-untyped-def]
+    """A 民雄 case worked by the `otherunit` persona (lead, or co-worker if the unit's auto-dispatch chose
+    someone else)."""
+    from safetynet.cases.models import CaseStatus
+    from safetynet.cases.services import assign_case, set_co_workers
+
+    case = screened_report(town="10010050").case_links.get().case
+    mine = Staff.objects.get(user__username="otherunit")
+    admin = get_user_model().objects.get(username="admin")
+    if case.status == CaseStatus.PENDING:
+        return assign_case(case, mine, by=admin)
+    if case.lead_id != mine.pk:
+        return set_co_workers(case, [mine], version=case.version, by=admin)
+    return case
+
+
+def fpc_case():  # type: ignore[no-untyped-def]
+    """A 家防中心 case opened from an IPV report in 朴子: the 朴子 supervisor and workers are not on it."""
+    from safetynet.intake.services import receive_report, screen_report
+
+    screener = get_user_model().objects.get(username="screener")
+    document = {
+        "received_at": timezone.localtime().isoformat(),
+        "area": "10010",
+        "source": "113",
+        "subjects": [{"ref": "v", "role": "victim", "types": ["IPV"], "town": "10010020", "tipvda_score": 9}],
+    }
+    report = receive_report(document, by=screener).report
+    screen_report(report, by=screener)
+    return report.case_links.get(case__route="FPC").case
+
+
+REPORT = {
+    "received_at": "2021-11-24T09:00:00+08:00",
+    "area": "10010",
+    "source": "113",
+    "subjects": [{"ref": "c", "role": "child", "types": ["VF"], "town": "10010020"}],
+}
+
+
+def contact() -> dict[str, Any]:
+    return {"kind": "phone", "occurred_at": timezone.now().isoformat(), "minutes": 5}
+
+
+def assessment() -> dict[str, Any]:
+    return {"instrument": "psychiatric", "answers": {"level": 3}, "assessed_at": timezone.now().isoformat()}
+
+
+CASES: dict[str, Callable[[], Any]] = {"worker": worker_case, "other_unit": other_unit_case, "fpc": fpc_case}
+CASE_READ = {
+    "worker": row(404, worker=200, supervisor=200),
+    "other_unit": row(404, otherunit=200),
+    "fpc": row(404),
+}
+CASE_WRITE = {
+    "worker": row(404, worker=201, supervisor=201),
+    "other_unit": row(404, otherunit=201),
+    "fpc": row(404),
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # as the schema publishes it; `{pk}` is the target case's key
+    scope: str | None  # None: public, no token sent
+    expected: dict[str, dict[str, int]]  # target ("-" when the operation takes no case) → persona → status
+    body: Callable[[], Any] | None = None
+    query: dict[str, str] = field(default_factory=dict)
+    path_params: dict[str, str] = field(default_factory=dict)
+
+
+# operationId → the operation and its expected statuses
+MATRIX: dict[str, Operation] = {
+    "safetynet_core_api_me": Operation("get", "/api/v1/me", "read", {"-": row(200)}),
+    # Reference geography is public data: anyone, with or without a token.
+    "safetynet_geo_api_list_counties": Operation("get", "/api/v1/geo/counties", None, {"-": row(200, 200)}),
+    "safetynet_geo_api_list_towns": Operation(
+        "get", "/api/v1/geo/counties/{code}/towns", None, {"-": row(200, 200)}, path_params={"code": "10010"}
+    ),
+    # Any account holding a `reports:write` token may report (責任通報 comes from every kind of staff).
+    "safetynet_intake_api_receive": Operation(
+        "post", "/api/v1/reports", "reports:write", {"-": row(201)}, body=lambda: REPORT
+    ),
+    "safetynet_cases_api_case_detail": Operation("get", "/api/v1/cases/{pk}", "read", CASE_READ),
+    "safetynet_cases_api_record_contact": Operation(
+        "post", "/api/v1/cases/{pk}/contacts", "cases:write", CASE_WRITE, body=contact
+    ),
+    "safetynet_cases_api_record_assessment": Operation(
+        "post", "/api/v1/cases/{pk}/assessments", "cases:write", CASE_WRITE, body=assessment
+    ),
+    # The partner directory is open to every account, as its web page is.
+    "safetynet_referrals_api_directory_services": Operation(
+        "get", "/api/v1/directory/services", "read", {"-": row(200)}
+    ),
+    # Aggregates: supervisors, managers, administrators and central reviewers; others see no county.
+    "safetynet_indicators_api_indicators": Operation(
+        "get",
+        "/api/v1/indicators",
+        "read",
+        {"-": row(404, supervisor=200, manager=200, reviewer=200, admin=200)},
+        query={"area": "10010", "year": "110"},
+    ),
+}
+
+
+def schema_operations() -> dict[str, str]:
+    """operationId → "METHOD path" of every operation the OpenAPI schema publishes."""
+    return {
+        spec["operationId"]: f"{method.upper()} {path}"
+        for path, methods in api.get_openapi_schema()["paths"].items()
+        for method, spec in methods.items()
+    }
+
+
+def test_it_declares_every_operation() -> None:
+    assert set(schema_operations()) == set(MATRIX)
+
+
+def test_it_declares_each_operation_at_its_published_path() -> None:
+    assert schema_operations() == {oid: f"{op.method.upper()} {op.path}" for oid, op in MATRIX.items()}
+
+
+def call(operation: Operation, persona: str, url: str) -> int:
+    headers = {}
+    if persona != ANON and operation.scope is not None:
+        user = get_user_model().objects.get(username=persona)
+        _, token = issue_token(user, scopes=[operation.scope])
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    client = Client()
+    if operation.method == "get":
+        response = client.get(url, operation.query, **headers)
+    else:
+        body = json.dumps(operation.body() if operation.body else {})
+        response = client.post(url, body, content_type="application/json", **headers)
+    if response.status_code == 401:
+        assert response.json() == {"detail": "Unauthorized"}  # nothing about why, whose, or which token
+    return response.status_code
+
+
+TARGETS = [(oid, target) for oid in sorted(MATRIX) for target in MATRIX[oid].expected]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("operation_id", "target"), TARGETS, ids=[f"{o}-{t}" for o, t in TARGETS])
+def test_it_answers_each_persona_as_declared(operation_id: str, target: str) -> None:
+    operation = MATRIX[operation_id]
+    params = dict(operation.path_params)
+    if target != "-":
+        params["pk"] = str(CASES[target]().pk)
+    url = operation.path.format(**params)
+    answered = {persona: call(operation, persona, url) for persona in ALL}
+    assert answered == operation.expected[target]
+
+
+@pytest.mark.django_db
+def test_it_builds_the_cases_it_claims() -> None:
+    """The targets are what their names say, so a cell of 404 means "not theirs", not "no such case"."""
+    mine, other, fpc = worker_case(), other_unit_case(), fpc_case()
+    assert mine.lead.user.username == "worker"
+    assert other.unit_id == Staff.objects.get(user__username="otherunit").unit_id != mine.unit_id
+    assert "otherunit" in {
+        other.lead.user.username,
+        *other.co_workers.values_list("user__username", flat=True),
+    }
+    assert fpc.route == "FPC" and fpc.unit.kind != mine.unit.kind
+    assert not Staff.objects.filter(unit=fpc.unit, user__username__in=[p.username for p in PERSONAS]).exists()
+    assert Staff.objects.get(user__username="supervisor").role.kind == AccessKind.SUPERVISOR

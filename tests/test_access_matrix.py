@@ -175,6 +175,17 @@ def risk_meeting():  # type: ignore[no-untyped-def]
     )
 
 
+def worker_grant() -> dict[str, int]:
+    """The worker's break-glass opening of a case of the other unit (民雄), waiting for review."""
+    from django.contrib.auth import get_user_model
+
+    from safetynet.audit.services import break_glass
+
+    case = screened_report(town="10010050").case_links.get().case
+    worker = get_user_model().objects.get(username="worker")
+    return {"pk": break_glass(worker, case_id=case.pk, reason="夜間值班，主責社工聯絡不上").pk}
+
+
 def worker_record(kind: str) -> dict[str, int]:
     """A contact or an assessment on a fresh case of the worker: the case and record keys of its URL."""
     from django.contrib.auth import get_user_model
@@ -367,12 +378,23 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "api:indicators": ("get", dict, row(401, anonymous=401)),
     "api:list_counties": ("get", dict, row(200, anonymous=200)),
     "api:list_towns": ("get", lambda: {"code": "10010"}, row(200, anonymous=200)),
+    # The access log is the administrators'; break-glass: case staff open, supervisors review.
+    "audit:log": ("get", dict, row(403, admin=200)),
+    "audit:grants": ("get", dict, row(403, supervisor=200, admin=200)),
+    "audit:grant_new": ("get", dict, CASEWORK),
+    "audit:grant_review": ("post", worker_grant, row(403, supervisor=302, admin=302)),
     # Rule sets: administrators and managers only.
     "intake:rules": ("get", dict, RULE_PAGES),
     "intake:rule": ("get", lambda: {"version": "v1"}, RULE_PAGES),
     "intake:rule_draft": ("get", lambda: {"version": "v1"}, RULE_PAGES),
     "intake:rule_whatif": ("get", lambda: {"version": "v1"}, RULE_PAGES),
     "intake:rule_publish": ("get", lambda: {"version": rule_set_draft()}, RULE_PAGES),
+    # Accounts: two-factor and backup codes
+    # The personas' sessions have passed the second step (or need none): both pages send them on.
+    "two_factor": ("get", dict, row(302)),
+    "two_factor_setup": ("get", dict, row(302)),
+    # New backup codes: for the roles that sign in with a second step.
+    "backup_codes": ("post", dict, row(403, supervisor=200, manager=200, admin=200)),
 }
 
 
@@ -407,6 +429,97 @@ def test_it_answers_each_persona_as_declared(name: str, persona: str, as_user) -
     assert response.status_code == expected[persona], f"{name} as {persona}"
     if persona == ANON and expected[persona] == 302 and name not in {"logout", "set_language"}:
         assert response["Location"].startswith("/login/")
+
+
+def fresh_national_id(stem: str) -> str:
+    """A valid national ID from its first nine characters (the check digit worked out)."""
+    from safetynet.domain import nationalid
+
+    return stem + str(nationalid.check_digit(stem))
+
+
+def routed_case(route: str, types: list[str], national_id: str = ""):  # type: ignore[no-untyped-def]
+    """The `route` case of a fresh screened report of 朴子 about a child with `types`."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from safetynet.intake.services import receive_report, screen_report
+
+    screener = get_user_model().objects.get(username="screener")
+    subject = {"ref": "v", "role": "child", "types": types, "town": "10010020"}
+    if national_id:
+        subject["national_id"] = national_id
+    document = {
+        "received_at": timezone.localtime().isoformat(),
+        "area": "10010",
+        "source": "113",
+        "subjects": [subject],
+    }
+    report = receive_report(document, by=screener).report
+    screen_report(report, by=screener)
+    return report.case_links.get(case__route=route).case
+
+
+def cocase_of_the_worker():  # type: ignore[no-untyped-def]
+    """A child the worker serves (a VF case) reported again for violence: the 家防中心's case joins a co-case."""
+    from django.contrib.auth import get_user_model
+
+    from safetynet.cases.services import assign_case
+
+    national_id = fresh_national_id("B22000011")
+    family = routed_case("SWC", ["VF"], national_id)
+    supervisor = get_user_model().objects.get(username="supervisor")
+    assign_case(family, Staff.objects.get(user__username="worker"), by=supervisor)
+    return routed_case("FPC", ["CP"], national_id)
+
+
+def other_unit_case(led_by_persona: bool):  # type: ignore[no-untyped-def]
+    from safetynet.cases.models import Case
+
+    cases = Case.objects.filter(unit__name="嘉義縣民雄社會福利服務中心", lead__isnull=False)
+    if led_by_persona:
+        return cases.filter(lead__user__username="otherunit").order_by("pk").first()
+    return cases.exclude(lead__user__username="otherunit").order_by("pk").first()
+
+
+CASE_STAFF_ONLY = row(403, anonymous=302)
+
+# A case of each kind against every persona: the case page (the API's case operations are in
+# tests/api/test_api_matrix.py). Whoever is not among the case's people gets the same 404 as for a
+# case that does not exist; roles without case work get 403.
+CASE_KIND_MATRIX: dict[str, tuple[Callable[[], Any], dict[str, int]]] = {
+    "family case led by the worker": (worker_case, CASE_PAGE),
+    "family case waiting for dispatch in the worker's unit": (
+        pending_case,
+        {**CASE_STAFF_ONLY, "supervisor": 200, "worker": 404, "teammate": 404, "otherunit": 404},
+    ),
+    "family case of the other unit, led by its worker": (
+        lambda: other_unit_case(led_by_persona=True),
+        {**CASE_STAFF_ONLY, "supervisor": 404, "worker": 404, "teammate": 404, "otherunit": 200},
+    ),
+    "family case of the other unit, led by someone else": (
+        lambda: other_unit_case(led_by_persona=False),
+        {**CASE_STAFF_ONLY, "supervisor": 404, "worker": 404, "teammate": 404, "otherunit": 404},
+    ),
+    "sexual-assault case at the 家防中心": (
+        lambda: routed_case("FPC", ["SA"]),
+        {**CASE_STAFF_ONLY, "supervisor": 404, "worker": 404, "teammate": 404, "otherunit": 404},
+    ),
+    "家防中心 case in a co-case with the worker's family case": (
+        cocase_of_the_worker,
+        {**CASE_STAFF_ONLY, "worker": 200, "supervisor": 404, "teammate": 404, "otherunit": 404},
+    ),
+}
+KIND_CELLS = [(kind, persona) for kind in CASE_KIND_MATRIX for persona in ALL]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "persona"), KIND_CELLS, ids=[f"{k}-{p}" for k, p in KIND_CELLS])
+def test_it_answers_each_persona_on_a_case_of_each_kind(kind: str, persona: str, as_user) -> None:  # type: ignore[no-untyped-def]
+    make, expected = CASE_KIND_MATRIX[kind]
+    case = make()
+    response = as_user(None if persona == ANON else persona).get(f"/cases/{case.pk}/")
+    assert response.status_code == expected[persona], f"{kind} as {persona}"
 
 
 @pytest.mark.django_db

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -34,32 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-
-def in_child(work: Callable[[], dict[str, float]]) -> tuple[dict[str, float], float]:
-    """Run `work` in a forked child: its figures, and its peak memory in MiB."""
-    from django.db import connections
-
-    connections.close_all()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        os.close(read)
-        try:
-            figures = work()
-            code = 0
-        except BaseException as error:  # noqa: BLE001 - reported to the parent
-            figures = {"error": repr(error)}  # type: ignore[dict-item]
-            code = 1
-        with os.fdopen(write, "wb") as out:
-            pickle.dump(figures, out)
-        os._exit(code)
-    os.close(write)
-    with os.fdopen(read, "rb") as source:
-        figures = pickle.load(source)  # noqa: S301 - our own child's figures
-    _pid, status, usage = os.wait4(pid, 0)
-    if status != 0:
-        raise SystemExit(f"child failed: {figures}")
-    return figures, usage.ru_maxrss / 1024
+from forked import in_child  # noqa: E402 - beside this script, after the path is set
 
 
 def rolled_back(step: Callable[[], dict[str, float]]) -> Callable[[], dict[str, float]]:

@@ -374,21 +374,12 @@ def test_the_command_says_it_in_one_line_and_exits_1(tmp_path: Path, args: list[
 
 
 def test_a_report_download_is_named_and_found_by_the_export_not_by_its_stored_name(as_user) -> None:  # type: ignore[no-untyped-def]
-    from safetynet.reporting.models import ExportStatus, ReportExport
+    from safetynet.reporting.models import ReportExport
     from safetynet.reporting.services import stored_path
+    from tests.test_access_matrix import manager_export
 
-    manager = get_user_model().objects.get(username="manager")
-    export = ReportExport.objects.create(
-        area_id="10010",
-        year=110,
-        format="xlsx",
-        edition="public",
-        referrals_from=107,
-        referrals_to=109,
-        requested_by=manager,
-        status=ExportStatus.DONE,
-        file_name="../../x",
-    )
+    export = ReportExport.objects.get(pk=manager_export()["pk"])
+    ReportExport.objects.filter(pk=export.pk).update(file_name="../../x")
     path = stored_path(export)
     assert path.resolve().parent == Path(settings.REPORTS_DIR).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)

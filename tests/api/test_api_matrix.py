@@ -24,7 +24,7 @@ from safetynet.api import api
 from safetynet.core.tokens import issue_token
 from safetynet.demo.generator import PERSONAS
 from safetynet.org.models import AccessKind, Staff
-from tests.test_access_matrix import screened_report, worker_case
+from tests.test_access_matrix import routed_case, screened_report, worker_case
 
 ANON = "anonymous"
 ALL = [ANON, *(persona.username for persona in PERSONAS)]
@@ -54,19 +54,8 @@ def other_unit_case():  # type: ignore[no-untyped-def]
 
 
 def fpc_case():  # type: ignore[no-untyped-def]
-    """A 家防中心 case opened from an IPV report in 朴子: the 朴子 supervisor and workers are not on it."""
-    from safetynet.intake.services import receive_report, screen_report
-
-    screener = get_user_model().objects.get(username="screener")
-    document = {
-        "received_at": timezone.localtime().isoformat(),
-        "area": "10010",
-        "source": "113",
-        "subjects": [{"ref": "v", "role": "victim", "types": ["IPV"], "town": "10010020", "tipvda_score": 9}],
-    }
-    report = receive_report(document, by=screener).report
-    screen_report(report, by=screener)
-    return report.case_links.get(case__route="FPC").case
+    """A 家防中心 case opened from a violence report in 朴子: the 朴子 supervisor and workers are not on it."""
+    return routed_case("FPC", ["IPV"])
 
 
 REPORT = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -10,9 +12,10 @@ from django.utils import timezone
 
 from safetynet.audit import guards
 from safetynet.audit.models import Action, AppendOnly, AuditEntry
-from safetynet.audit.services import verify_chain
+from safetynet.audit.services import chain_key, verify_chain
 from safetynet.cases.services import record_contact
 from safetynet.core.tokens import issue_token
+from safetynet.domain.auditchain import canonical, link_hash
 from tests.test_access_matrix import worker_case
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +76,15 @@ def test_every_api_call_is_logged_with_its_status(client) -> None:  # type: igno
     entry = newest(action=Action.API)
     assert (entry.username, entry.path, entry.detail["status"]) == ("worker", "/api/v1/me", 200)
     assert token not in str(entry.chained_fields())
+
+
+def test_a_hostile_query_is_logged_without_breaking_the_call(client) -> None:  # type: ignore[no-untyped-def]
+    _, token = issue_token(get_user_model().objects.get(username="worker"), scopes=["read"])
+    query = {"area\x00": "1", "x" * 5000: "2"}
+    response = client.get("/api/v1/me", query, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    names = newest(action=Action.API).detail["params"]
+    assert "area\N{REPLACEMENT CHARACTER}" in names and max(map(len, names)) == 40
 
 
 def test_sign_ins_and_failed_attempts_are_logged(client) -> None:  # type: ignore[no-untyped-def]
@@ -159,11 +171,19 @@ def test_verify_finds_two_entries_swapped() -> None:
 
 
 def test_a_rehashed_forgery_still_breaks_at_the_next_entry() -> None:
-    """Editing an entry and recomputing its own hash is not enough: the next entry names the old one."""
+    """Editing an entry and recomputing its own hash (with the key) is not enough: the next entry
+    names the old one."""
     entry = some_entry()
     entry.reason = "forged"
-    from safetynet.domain.auditchain import link_hash
-
-    forged = link_hash(entry.prev_hash, entry.chained_fields())
+    forged = link_hash(chain_key(), entry.prev_hash, entry.chained_fields())
     tamper([(f"UPDATE {guards.TABLE} SET reason = 'forged', hash = %s WHERE seq = %s", [forged, entry.seq])])
     assert "does not follow" in verify_fails_at(entry.seq + 1)
+
+
+def test_an_entry_rehashed_without_the_key_is_found_where_it_was_edited() -> None:
+    """Someone with the database but not the key ring cannot make a valid hash, not even a plain SHA-256."""
+    entry = some_entry()
+    entry.reason = "forged"
+    guessed = hashlib.sha256(entry.prev_hash.encode() + b"\n" + canonical(entry.chained_fields())).hexdigest()
+    tamper([(f"UPDATE {guards.TABLE} SET reason = 'forged', hash = %s WHERE seq = %s", [guessed, entry.seq])])
+    assert "altered" in verify_fails_at(entry.seq)

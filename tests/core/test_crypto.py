@@ -430,3 +430,12 @@ def test_it_validates_keys_passed_to_the_constructor_too() -> None:
         KeyRing([("idx", key)], base64.urlsafe_b64decode(K_IDX))
     with pytest.raises(KeyRingError, match=r"^SAFETYNET_FIELD_KEYS: no encryption key"):
         KeyRing([], key)
+
+
+def test_the_lasting_key_survives_a_rotation_and_differs_by_purpose() -> None:
+    ring = KeyRing.parse(generate_key_ring())
+    rotated = ring.with_new_active_key("k2")
+    assert rotated.derive_lasting("audit") == ring.derive_lasting("audit")
+    assert ring.derive_lasting("audit") != ring.derive_lasting("other")
+    assert len(ring.derive_lasting("audit")) == 32
+    assert ring.derive_lasting("audit") != ring.derive("audit")[1]

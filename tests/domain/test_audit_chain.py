@@ -7,12 +7,14 @@ from hypothesis import strategies as st
 
 from safetynet.domain.auditchain import GENESIS, Link, first_break, link_hash
 
+KEY = b"k" * 32
 
-def chain(payloads: list[dict[str, object]]) -> list[Link]:
+
+def chain(payloads: list[dict[str, object]], key: bytes = KEY) -> list[Link]:
     links, prev = [], GENESIS
     for seq, fields in enumerate(payloads, start=1):
         fields = {**fields, "seq": seq}
-        digest = link_hash(prev, fields)
+        digest = link_hash(key, prev, fields)
         links.append(Link(seq, prev, digest, fields))
         prev = digest
     return links
@@ -29,15 +31,22 @@ PAYLOADS = st.lists(
 
 def test_an_untouched_chain_holds() -> None:
     links = chain([{"who": "worker", "what": 1}, {"who": "安", "what": 2}])
-    assert first_break(links, head(links)) is None
+    assert first_break(KEY, links, head(links)) is None
 
 
 def test_an_empty_chain_holds() -> None:
-    assert first_break([], (0, GENESIS)) is None
+    assert first_break(KEY, [], (0, GENESIS)) is None
 
 
 def test_the_hash_does_not_depend_on_key_order() -> None:
-    assert link_hash(GENESIS, {"a": 1, "b": 2}) == link_hash(GENESIS, {"b": 2, "a": 1})
+    assert link_hash(KEY, GENESIS, {"a": 1, "b": 2}) == link_hash(KEY, GENESIS, {"b": 2, "a": 1})
+
+
+def test_a_chain_rebuilt_without_the_key_breaks_at_its_first_entry() -> None:
+    payloads: list[dict[str, object]] = [{"n": n} for n in range(3)]
+    forged = chain(payloads, key=b"guess" * 7)
+    broken = first_break(KEY, forged, head(forged))
+    assert broken is not None and broken.seq == 1 and "altered" in broken.reason
 
 
 @given(PAYLOADS, st.data())
@@ -46,7 +55,7 @@ def test_an_altered_entry_is_the_first_break(payloads: list[dict[str, object]], 
     at = data.draw(st.integers(0, len(links) - 1))
     altered = {**links[at].fields, "what": -1}
     links[at] = Link(links[at].seq, links[at].prev_hash, links[at].hash, altered)
-    broken = first_break(links, head(links))
+    broken = first_break(KEY, links, head(links))
     assert broken is not None and broken.seq == at + 1
     assert "altered" in broken.reason
 
@@ -57,7 +66,7 @@ def test_a_removed_entry_is_found(payloads: list[dict[str, object]], data: st.Da
     top = head(links)
     at = data.draw(st.integers(0, len(links) - 1))
     del links[at]
-    broken = first_break(links, top)
+    broken = first_break(KEY, links, top)
     assert broken is not None and broken.seq == at + 1
 
 
@@ -69,13 +78,13 @@ def test_swapped_entries_are_found(payloads: list[dict[str, object]], data: st.D
     # Swap their contents but keep the sequence numbers in order, as a reordering UPDATE would.
     links[at] = Link(first.seq, second.prev_hash, second.hash, second.fields)
     links[at + 1] = Link(second.seq, first.prev_hash, first.hash, first.fields)
-    broken = first_break(links, head(chain(payloads)))
+    broken = first_break(KEY, links, head(chain(payloads)))
     assert broken is not None and broken.seq == at + 1
 
 
 def test_cutting_off_the_newest_entries_is_found_through_the_head() -> None:
     links = chain([{"n": n} for n in range(5)])
-    broken = first_break(links[:3], head(links))
+    broken = first_break(KEY, links[:3], head(links))
     assert broken is not None and broken.seq == 4
     assert "missing" in broken.reason
 
@@ -83,5 +92,5 @@ def test_cutting_off_the_newest_entries_is_found_through_the_head() -> None:
 def test_a_rewritten_chain_does_not_match_the_head() -> None:
     links = chain([{"n": n} for n in range(3)])
     forged = chain([{"n": n} for n in range(2)] + [{"n": 99}])
-    broken = first_break(forged, head(links))
+    broken = first_break(KEY, forged, head(links))
     assert broken is not None and broken.seq == 3

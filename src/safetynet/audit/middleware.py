@@ -35,7 +35,8 @@ class AuditContextMiddleware:
             caller = getattr(request, "auth", None)
             if request.path.startswith(API_PREFIX) and getattr(caller, "is_authenticated", False):
                 # Parameter names only: a query value may be a national ID.
-                detail = {"status": response.status_code, "params": sorted(request.GET.keys())}
+                names = sorted(name[:40] for name in request.GET)[:20]
+                detail = {"status": response.status_code, "params": names}
                 record(Action.API, user=caller, object_type="api", detail=detail)
             return response
         finally:

@@ -24,6 +24,14 @@ from safetynet.domain.auditchain import GENESIS, Break, Link, first_break, link_
 MAX_SUBJECTS = 60  # persons named in one entry: a list page names at most a page of them
 
 
+def chain_key() -> bytes:
+    """The chain's HMAC key: derived from the field key ring's blind-index key (never rotated, never in
+    the database), so a rotation of the encryption keys leaves the chain checkable."""
+    from safetynet.core.fields import key_ring
+
+    return key_ring().derive_lasting("safetynet audit chain")
+
+
 def subjects_text(person_ids: Iterable[int | None]) -> str:
     """`|3|17|` — the persons an entry is about, searchable with `subjects__contains="|17|"`."""
     ids = sorted({int(pk) for pk in person_ids if pk is not None})[:MAX_SUBJECTS]
@@ -49,6 +57,22 @@ def persons_of(target: models.Model) -> list[int]:
     if case_id is not None:
         return list(Case.objects.filter(pk=case_id).values_list("person_id", flat=True))
     return []
+
+
+def _text(value: str, limit: int | None = None) -> str:
+    """NUL cannot be stored in a PostgreSQL text or JSON value; a hostile path or name may carry one."""
+    clean = value.replace("\x00", "\N{REPLACEMENT CHARACTER}")
+    return clean[:limit] if limit else clean
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, dict):
+        return {_text(str(k)): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _actor(user: Any) -> tuple[Any, str, str]:
@@ -89,21 +113,21 @@ def record(
         seq=head.seq + 1,
         at=timezone.now(),
         user=account,
-        username=(name or username)[:150],
+        username=_text(name or username, 150),
         role=role,
         action=action,
-        object_type=object_type[:60],
-        object_id=object_id[:60],
+        object_type=_text(object_type, 60),
+        object_id=_text(object_id, 60),
         subjects=subjects_text(persons or []),
-        method=origin.method[:10],
-        path=origin.path[:300],
+        method=_text(origin.method, 10),
+        path=_text(origin.path, 300),
         ip=origin.ip,
-        reason=reason,
+        reason=_text(reason),
         flagged=flagged,
-        detail=detail or {},
+        detail=_plain(detail or {}),
         prev_hash=head.hash,
     )
-    entry.hash = link_hash(entry.prev_hash, entry.chained_fields())
+    entry.hash = link_hash(chain_key(), entry.prev_hash, entry.chained_fields())
     entry.save()
     ChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
     return entry
@@ -139,7 +163,7 @@ def verify_chain() -> Verification:
             count += 1
             yield Link(entry.seq, entry.prev_hash, entry.hash, entry.chained_fields())
 
-    broken = first_break(links(), head)
+    broken = first_break(chain_key(), links(), head)
     return Verification(count, broken)
 
 

@@ -60,7 +60,7 @@ def log(request: HttpRequest) -> HttpResponse:
     page = Paginator(_filtered(form), PAGE_SIZE).get_page(request.GET.get("page"))
     if request.GET:
         # Looking at the log is itself logged: which filters (never the national ID typed in).
-        used = sorted(k for k, v in request.GET.items() if v and k != "page")
+        used = sorted(name for name in form.fields if request.GET.get(name))
         services.record(
             Action.SEARCH, user=request.user, object_type="audit.auditentry", detail={"filters": used}
         )

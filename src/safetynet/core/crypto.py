@@ -230,6 +230,12 @@ class KeyRing:
         hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=_purpose_bytes(purpose))
         return hkdf.derive(key)
 
+    def derive_lasting(self, purpose: str) -> bytes:
+        """A 32-byte key for ``purpose`` derived from the blind-index key, which never rotates: for what
+        must stay checkable for as long as the data lives (the access log's chain)."""
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=_purpose_bytes(purpose))
+        return hkdf.derive(self._index_key)
+
     def needs_rotation(self, token: str) -> bool:
         """True when ``token`` was encrypted with a key other than the active one."""
         key_id, _payload = _split_token(token)

@@ -2,12 +2,15 @@
 
 Altering an entry changes its hash, so the next entry's `prev_hash` no longer matches; removing one
 leaves a gap in the sequence; reordering breaks both. The head (the last sequence number and hash,
-kept apart) catches the removal of the newest entries. Pure: no Django, fields are plain values.
+kept apart) catches the removal of the newest entries. The hash is an HMAC under a key kept outside
+the database, so someone who can write the table still cannot recompute the chain after an edit.
+Pure: no Django, fields are plain values.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -21,8 +24,9 @@ def canonical(fields: Mapping[str, Any]) -> bytes:
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
 
-def link_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical(fields)).hexdigest()
+def link_hash(key: bytes, prev_hash: str, fields: Mapping[str, Any]) -> str:
+    message = prev_hash.encode("ascii") + b"\n" + canonical(fields)
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Break:
     reason: str
 
 
-def first_break(links: Iterable[Link], head: tuple[int, str] | None) -> Break | None:
+def first_break(key: bytes, links: Iterable[Link], head: tuple[int, str] | None) -> Break | None:
     """The first link that does not hold, in sequence order; None when the whole chain holds.
 
     `links` come ordered by `seq`; `head` is the (seq, hash) recorded after the last append.
@@ -50,7 +54,7 @@ def first_break(links: Iterable[Link], head: tuple[int, str] | None) -> Break | 
             return Break(expected_seq, f"entry {expected_seq} is missing (next found: {link.seq})")
         if link.prev_hash != prev:
             return Break(link.seq, f"entry {link.seq} does not follow entry {link.seq - 1}")
-        if link_hash(link.prev_hash, link.fields) != link.hash:
+        if not hmac.compare_digest(link_hash(key, link.prev_hash, link.fields), link.hash):
             return Break(link.seq, f"entry {link.seq} was altered after it was written")
         expected_seq, prev = link.seq + 1, link.hash
     last = expected_seq - 1

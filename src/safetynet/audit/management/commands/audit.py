@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safetynet.audit.models import ChainHead
 from safetynet.audit.services import verify_chain
 
 
@@ -22,4 +23,8 @@ class Command(BaseCommand):
                 f"audit chain broken at entry {result.broken.seq}: {result.broken.reason} "
                 f"({result.entries} entries read)"
             )
-        self.stdout.write(f"audit chain holds: {result.entries} entries")
+        head = ChainHead.objects.filter(pk=1).first()
+        # The head, to note down elsewhere: a later run that prints another hash for this entry number
+        # means the chain was rebuilt.
+        tip = f"; head #{head.seq} {head.hash}" if head and head.seq else ""
+        self.stdout.write(f"audit chain holds: {result.entries} entries{tip}")

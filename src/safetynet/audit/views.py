@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safetynet.audit import services
-from safetynet.audit.forms import BreakGlassForm, LogFilterForm, ReviewForm
+from safetynet.audit.forms import OBJECT_TYPES, BreakGlassForm, LogFilterForm, ReviewForm
 from safetynet.audit.models import AccessGrant, Action, AuditEntry
 from safetynet.core.access import CASE_KINDS, K, kinds_required
 from safetynet.core.errors import DomainError
 from safetynet.core.forms import apply_domain_error
+from safetynet.org.models import Role
 from safetynet.people.models import Person
 
 PAGE_SIZE = 50
@@ -64,6 +65,11 @@ def log(request: HttpRequest) -> HttpResponse:
         services.record(
             Action.SEARCH, user=request.user, object_type="audit.auditentry", detail={"filters": used}
         )
+    roles = dict(Role.objects.values_list("code", "name"))
+    kinds = dict(OBJECT_TYPES)
+    for entry in page:
+        entry.role_name = roles.get(entry.role, entry.role)  # type: ignore[attr-defined]
+        entry.object_name = kinds.get(entry.object_type, entry.object_type)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     template = "audit/_rows.html" if request.headers.get("HX-Request") else "audit/log.html"

@@ -4,8 +4,8 @@ An operation added to the API without a row in MATRIX fails `test_it_declares_ev
 Each persona calls with a bearer token carrying exactly the scope the operation needs; anonymous sends
 none. Operations on a case run against a case of each kind: the worker's own (朴子), a case of the other
 unit (民雄), and a 家防中心 (FPC) case from an IPV report, which none of the demo personas works on.
-Statuses: 200/201 ok, 401 no usable token, 404 out of scope — the API answers a case or a county the
-account may not see, whatever the reason (role or unit), with the same 404.
+Statuses: 200/201 ok, 401 no usable token, 403 a role without that kind of work, 404 out of scope
+(a case or county the account may not see answers as one that does not exist).
 """
 
 from __future__ import annotations
@@ -75,15 +75,18 @@ def assessment() -> dict[str, Any]:
 
 
 CASES: dict[str, Callable[[], Any]] = {"worker": worker_case, "other_unit": other_unit_case, "fpc": fpc_case}
+# Roles without case work (screener, manager, partner, reviewer, admin) get 403 whatever the case;
+# case staff get 404 for a case that is not theirs to see.
+NO_CASE_WORK = {"screener": 403, "manager": 403, "partner": 403, "reviewer": 403, "admin": 403}
 CASE_READ = {
-    "worker": row(404, worker=200, supervisor=200),
-    "other_unit": row(404, otherunit=200),
-    "fpc": row(404),
+    "worker": row(404, worker=200, supervisor=200, **NO_CASE_WORK),
+    "other_unit": row(404, otherunit=200, **NO_CASE_WORK),
+    "fpc": row(404, **NO_CASE_WORK),
 }
 CASE_WRITE = {
-    "worker": row(404, worker=201, supervisor=201),
-    "other_unit": row(404, otherunit=201),
-    "fpc": row(404),
+    "worker": row(404, worker=201, supervisor=201, **NO_CASE_WORK),
+    "other_unit": row(404, otherunit=201, **NO_CASE_WORK),
+    "fpc": row(404, **NO_CASE_WORK),
 }
 
 
@@ -126,7 +129,7 @@ MATRIX: dict[str, Operation] = {
         "get",
         "/api/v1/indicators",
         "read",
-        {"-": row(404, supervisor=200, manager=200, reviewer=200, admin=200)},
+        {"-": row(403, supervisor=200, manager=200, reviewer=200, admin=200)},
         query={"area": "10010", "year": "110"},
     ),
 }

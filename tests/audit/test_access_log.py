@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from safetynet.audit import guards
 from safetynet.audit.models import Action, AppendOnly, AuditEntry
-from safetynet.audit.services import chain_key, verify_chain
+from safetynet.audit.services import chain_key, move_head, verify_chain
 from safetynet.cases.services import record_contact
 from safetynet.core.tokens import issue_token
 from safetynet.domain.auditchain import canonical, link_hash
@@ -93,6 +93,20 @@ def test_sign_ins_and_failed_attempts_are_logged(client) -> None:  # type: ignor
     assert failed.username == "worker" and failed.user is None
 
 
+def test_the_head_follows_the_newest_entry_once_the_transaction_commits(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    from safetynet.audit.models import ChainHead
+    from safetynet.audit.services import record
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = record(Action.READ, object_type="x", object_id="1")
+        second = record(Action.READ, object_type="x", object_id="2")
+    assert len(callbacks) == 1  # one head move for the transaction, however many entries
+    assert ChainHead.objects.values_list("seq", "hash").get() == (second.seq, second.hash)
+    assert second.prev_hash == first.hash
+
+
 def test_the_chain_holds_after_the_demo_and_a_day_of_work(as_user) -> None:  # type: ignore[no-untyped-def]
     as_user("worker").get(f"/cases/{worker_case().pk}/")
     result = verify_chain()
@@ -151,6 +165,7 @@ def test_verify_finds_a_removed_entry() -> None:
 
 
 def test_verify_finds_the_newest_entries_removed() -> None:
+    move_head()  # as the last commit did
     last = AuditEntry.objects.order_by("-seq").first()
     assert last is not None
     tamper([(f"DELETE FROM {guards.TABLE} WHERE seq = %s", [last.seq])])

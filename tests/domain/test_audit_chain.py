@@ -94,3 +94,16 @@ def test_a_rewritten_chain_does_not_match_the_head() -> None:
     forged = chain([{"n": n} for n in range(2)] + [{"n": 99}])
     broken = first_break(KEY, forged, head(links))
     assert broken is not None and broken.seq == 3
+
+
+def test_a_head_trailing_the_newest_entries_is_fine_but_must_name_a_real_entry() -> None:
+    links = chain([{"n": n} for n in range(5)])
+    assert first_break(KEY, links, (links[2].seq, links[2].hash)) is None
+    broken = first_break(KEY, links, (3, "f" * 64))
+    assert broken is not None and broken.seq == 3 and "head" in broken.reason
+
+
+def test_a_missing_head_is_found() -> None:
+    links = chain([{"n": 1}])
+    broken = first_break(KEY, links, None)
+    assert broken is not None and "head is missing" in broken.reason

@@ -133,7 +133,7 @@ def test_the_api_answers_what_kpi_prints() -> None:
         ("manager", {"year": "110"}, 422),
         ("manager", {"area": "10010", "year": "90"}, 422),
         ("manager", {"area": "10020", "year": "110"}, 404),  # another county's figures
-        ("worker", {"area": "10010", "year": "110"}, 404),  # aggregates are for managers and reviewers
+        ("worker", {"area": "10010", "year": "110"}, 403),  # aggregates are for managers and reviewers
         ("reviewer", {"area": "10020", "year": "110"}, 200),
     ],
 )

@@ -1,7 +1,8 @@
 """Writing to the access log, and the break-glass grants it watches.
 
-`record` appends one entry to the chain: it locks the chain head, hashes the entry with the head's
-hash and moves the head on, all in the caller's transaction — a change and its entry commit together.
+`record` appends one entry to the chain: it takes the chain's lock, hashes the entry with the newest
+entry's hash and inserts it, in the caller's transaction — a change and its entry commit together; the
+chain head follows after the commit (`move_head`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,12 +25,19 @@ from safetynet.domain.auditchain import GENESIS, Break, Link, first_break, link_
 MAX_SUBJECTS = 60  # persons named in one entry: a list page names at most a page of them
 
 
+_CHAIN_KEYS: dict[int, bytes] = {}
+
+
 def chain_key() -> bytes:
     """The chain's HMAC key: derived from the field key ring's blind-index key (never rotated, never in
     the database), so a rotation of the encryption keys leaves the chain checkable."""
     from safetynet.core.fields import key_ring
 
-    return key_ring().derive_lasting("safetynet audit chain")
+    ring = key_ring()
+    if id(ring) not in _CHAIN_KEYS:
+        _CHAIN_KEYS.clear()
+        _CHAIN_KEYS[id(ring)] = ring.derive_lasting("safetynet audit chain")
+    return _CHAIN_KEYS[id(ring)]
 
 
 def subjects_text(person_ids: Iterable[int | None]) -> str:
@@ -84,7 +92,7 @@ def _actor(user: Any) -> tuple[Any, str, str]:
     return user, user.get_username(), staff.role.code if staff else ""
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a business action: fails with it, commits with it
 def record(
     action: str,
     *,
@@ -106,11 +114,10 @@ def record(
             persons = persons_of(target)
     account, name, role = _actor(user)
     origin = context.current.get()
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = ChainHead.objects.create(pk=1, seq=0, hash=GENESIS)
+    _lock_chain()
+    last_seq, last_hash = last_link()
     entry = AuditEntry(
-        seq=head.seq + 1,
+        seq=last_seq + 1,
         at=timezone.now(),
         user=account,
         username=_text(name or username, 150),
@@ -125,12 +132,42 @@ def record(
         reason=_text(reason),
         flagged=flagged,
         detail=_plain(detail or {}),
-        prev_hash=head.hash,
+        prev_hash=last_hash,
     )
     entry.hash = link_hash(chain_key(), entry.prev_hash, entry.chained_fields())
     entry.save()
-    ChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    if not any(callback is move_head for _ids, callback, _robust in connection.run_on_commit):
+        transaction.on_commit(move_head)
     return entry
+
+
+# Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock (no row is written to
+# take it); on SQLite every write transaction already holds the database's lock (IMMEDIATE).
+CHAIN_LOCK = 0x5AFE_A0D1
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
+def last_link() -> tuple[int, str]:
+    row = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def move_head() -> None:
+    """Bring the chain head up to the newest entry, once a transaction that appended has committed.
+
+    The head is moved after the commit, not at each append: rewriting one row thousands of times in a
+    long transaction (an import, the demo) slows every append. So the head may trail the newest
+    entries by the last transaction if a crash came between the two; it never runs ahead of them.
+    """
+    seq, digest = last_link()
+    if not ChainHead.objects.filter(pk=1).exists():
+        ChainHead.objects.create(pk=1, seq=0, hash=GENESIS)
+    ChainHead.objects.filter(pk=1, seq__lt=seq).update(seq=seq, hash=digest)
 
 
 def record_read(user: Any, target: models.Model, *, grant: AccessGrant | None = None) -> None:

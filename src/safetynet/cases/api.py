@@ -1,6 +1,7 @@
 """Case work over the API: read a case, record a contact or an assessment (e.g. from a mobile client).
 
-Bad input answers 422 with a message per field; a case the token's account may not see answers 404.
+Bad input answers 422 with a message per field; an account whose role has no case work answers 403,
+and a case it may not see 404 (missing and out of scope alike).
 `Idempotency-Key` on a POST returns the record the same key created before (`Idempotent-Replayed: true`).
 """
 
@@ -29,7 +30,7 @@ from safetynet.domain import instruments
 router = Router(tags=["cases"])
 CONTACT_TEXT = ("place", "with_whom", "note", "next_step")
 # Answers every operation on a case can give besides its own: no token, not visible, bad input.
-ON_A_CASE: dict[int, Any] = {**NEEDS_TOKEN, 404: Detail, 422: FieldErrors}
+ON_A_CASE: dict[int, Any] = {**NEEDS_TOKEN, 403: Detail, 404: Detail, 422: FieldErrors}
 # The stored lengths (None: no limit); longer text would not fit PostgreSQL's columns.
 CONTACT_LENGTHS: dict[str, int | None] = {
     name: getattr(Contact._meta.get_field(name), "max_length", None) for name in CONTACT_TEXT
@@ -98,11 +99,14 @@ def invalid(errors: dict[str, str]) -> JsonResponse:
     return _json({"errors": errors}, status=422)
 
 
-def _case(request: HttpRequest, pk: int) -> Case | None:
+def _case(request: HttpRequest, pk: int) -> Case | JsonResponse:
+    """The case, or the answer instead: 403 for a role without case work, 404 for a case out of scope."""
     try:
         return get_case_for(request.user, pk)
-    except (Http404, PermissionDenied):
-        return None
+    except PermissionDenied:
+        return _json({"detail": "Forbidden"}, status=403)
+    except Http404:
+        return _json({"detail": "Not Found"}, status=404)
 
 
 def _moment(data: dict[str, Any], field: str) -> datetime.datetime:
@@ -125,8 +129,8 @@ def _create(
     request: HttpRequest, pk: int, model: type[Model], build: Callable[[Case, dict[str, Any], str], Any]
 ) -> JsonResponse:
     case = _case(request, pk)
-    if case is None:
-        return _json({"detail": "Not Found"}, status=404)
+    if isinstance(case, JsonResponse):
+        return case
     try:
         data = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -169,8 +173,8 @@ def _body(record: Any, case: Case) -> dict[str, Any]:
 def case_detail(request: HttpRequest, pk: int) -> JsonResponse:
     """A case visible to the token's account: status, route, risk level and the next visit due."""
     case = _case(request, pk)
-    if case is None:
-        return _json({"detail": "Not Found"}, status=404)
+    if isinstance(case, JsonResponse):
+        return case
     return _json(
         {
             "id": case.pk,

@@ -46,9 +46,11 @@ class Break:
 def first_break(key: bytes, links: Iterable[Link], head: tuple[int, str] | None) -> Break | None:
     """The first link that does not hold, in sequence order; None when the whole chain holds.
 
-    `links` come ordered by `seq`; `head` is the (seq, hash) recorded after the last append.
+    `links` come ordered by `seq`. `head` is the (seq, hash) last recorded as the newest entry: it may
+    trail the entries (written after it was recorded), but the entry it names must be there, unchanged.
     """
     expected_seq, prev = 1, GENESIS
+    head_seq, head_hash = head if head is not None else (0, GENESIS)
     for link in links:
         if link.seq != expected_seq:
             return Break(expected_seq, f"entry {expected_seq} is missing (next found: {link.seq})")
@@ -56,13 +58,12 @@ def first_break(key: bytes, links: Iterable[Link], head: tuple[int, str] | None)
             return Break(link.seq, f"entry {link.seq} does not follow entry {link.seq - 1}")
         if not hmac.compare_digest(link_hash(key, link.prev_hash, link.fields), link.hash):
             return Break(link.seq, f"entry {link.seq} was altered after it was written")
+        if link.seq == head_seq and link.hash != head_hash:
+            return Break(link.seq, f"entry {link.seq} does not match the chain head")
         expected_seq, prev = link.seq + 1, link.hash
     last = expected_seq - 1
-    if head is None:
-        return Break(1, "the chain head is missing") if last else None
-    head_seq, head_hash = head
-    if head_seq != last:
+    if head is None and last:
+        return Break(1, "the chain head is missing")
+    if head_seq > last:
         return Break(last + 1, f"entries {last + 1} to {head_seq} are missing (the head is at {head_seq})")
-    if head_seq and head_hash != prev:
-        return Break(head_seq, f"entry {head_seq} does not match the chain head")
     return None

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
-from safetynet.core.access import aggregates_visible_to
+from safetynet.core.access import WORKFORCE_KINDS, aggregates_visible_to, kind_of
 from safetynet.core.errors import DomainError
 from safetynet.core.schemas import NEEDS_TOKEN, Detail, FieldErrors
 from safetynet.core.tokens import TokenAuth
@@ -36,7 +36,7 @@ def _json(body: Any, status: int = 200) -> JsonResponse:
     "/indicators",
     url_name="indicators",
     auth=TokenAuth("read"),
-    response={200: list[IndicatorOut], **NEEDS_TOKEN, 404: Detail, 422: FieldErrors},
+    response={200: list[IndicatorOut], **NEEDS_TOKEN, 403: Detail, 404: Detail, 422: FieldErrors},
 )
 def indicators(request: HttpRequest, area: str = "", year: str = "") -> JsonResponse:
     """Every catalogue indicator for a county (`area`, e.g. 10010) and ROC `year` (e.g. 110): code,
@@ -48,6 +48,8 @@ def indicators(request: HttpRequest, area: str = "", year: str = "") -> JsonResp
         errors["year"] = "expected a ROC year, e.g. 110"
     if errors:
         return _json({"errors": errors}, status=422)
+    if kind_of(request.user) not in WORKFORCE_KINDS:
+        return _json({"detail": "Forbidden"}, status=403)
     if area not in aggregates_visible_to(request.user):
         return _json({"detail": "Not Found"}, status=404)
     try:

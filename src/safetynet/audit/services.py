@@ -25,19 +25,19 @@ from safetynet.domain.auditchain import GENESIS, Break, Link, first_break, link_
 MAX_SUBJECTS = 60  # persons named in one entry: a list page names at most a page of them
 
 
-_CHAIN_KEYS: dict[int, bytes] = {}
+_chain_key: tuple[Any, bytes] | None = None  # (the ring it was derived from, the key)
 
 
 def chain_key() -> bytes:
     """The chain's HMAC key: derived from the field key ring's blind-index key (never rotated, never in
     the database), so a rotation of the encryption keys leaves the chain checkable."""
+    global _chain_key
     from safetynet.core.fields import key_ring
 
     ring = key_ring()
-    if id(ring) not in _CHAIN_KEYS:
-        _CHAIN_KEYS.clear()
-        _CHAIN_KEYS[id(ring)] = ring.derive_lasting("safetynet audit chain")
-    return _CHAIN_KEYS[id(ring)]
+    if _chain_key is None or _chain_key[0] is not ring:
+        _chain_key = (ring, ring.derive_lasting("safetynet audit chain"))
+    return _chain_key[1]
 
 
 def subjects_text(person_ids: Iterable[int | None]) -> str:
@@ -136,13 +136,14 @@ def record(
     )
     entry.hash = link_hash(chain_key(), entry.prev_hash, entry.chained_fields())
     entry.save()
-    if not any(callback is move_head for _ids, callback, _robust in connection.run_on_commit):
+    if not any(item[1] is move_head for item in connection.run_on_commit):  # once per transaction
         transaction.on_commit(move_head)
     return entry
 
 
 # Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock (no row is written to
-# take it); on SQLite every write transaction already holds the database's lock (IMMEDIATE).
+# take it); on SQLite every write transaction already holds the database's lock (IMMEDIATE). Should
+# two appends still race, the unique sequence number refuses the second: the chain never forks.
 CHAIN_LOCK = 0x5AFE_A0D1
 
 

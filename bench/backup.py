@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from forked import in_child  # noqa: E402 - beside this script, after the path is set
+from measure import in_child  # noqa: E402 - beside this script, after the path is set
 
 
 def rolled_back(step: Callable[[], dict[str, float]]) -> Callable[[], dict[str, float]]:

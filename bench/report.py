@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from forked import in_child  # noqa: E402 - beside this script, after the path is set
+from measure import in_child  # noqa: E402 - beside this script, after the path is set
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -39,12 +39,23 @@ def test_a_worker_opens_another_units_case_with_a_reason(as_user) -> None:  # ty
     assert as_user("teammate").get(f"/cases/{case.pk}/").status_code == 404
 
 
+def test_the_opening_reaches_the_cases_person_and_flags_that_read_too(as_user) -> None:  # type: ignore[no-untyped-def]
+    case = other_unit_case()  # a 民雄 person: outside the worker's towns
+    worker = as_user("worker")
+    assert worker.get(f"/people/{case.person_id}/").status_code == 404
+    worker.post("/audit/break-glass/new/", {"case": case.pk, "reason": REASON})
+    assert worker.get(f"/people/{case.person_id}/").status_code == 200
+    read = AuditEntry.objects.filter(action=Action.READ, object_type="people.person").order_by("-seq")[0]
+    assert read.object_id == str(case.person_id) and read.flagged and read.reason == REASON
+
+
 def test_the_opening_ends_after_its_time(as_user) -> None:  # type: ignore[no-untyped-def]
     case = other_unit_case()
     worker = as_user("worker")
     worker.post("/audit/break-glass/new/", {"case": case.pk, "reason": REASON})
     AccessGrant.objects.filter(case=case).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     assert worker.get(f"/cases/{case.pk}/").status_code == 404
+    assert worker.get(f"/people/{case.person_id}/").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -101,21 +101,23 @@ def protected_person_ids() -> QuerySet[Any]:
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
     """Persons of the towns the user's unit covers; a sexual-assault victim only to FPC, the screening
-    desk, and the workers of a case of theirs."""
+    desk, and the workers of a case of theirs. The person of a case opened by break-glass too, while
+    the opening lasts."""
     staff = staff_of(user)
     if staff is None or staff.role.kind not in PERSON_KINDS:
         return Person.objects.none()
-    persons = Person.objects.filter(town__in=staff.unit.towns.all())
-    if staff.unit.kind in (UnitKind.FPC, UnitKind.SCREENING):
-        return persons
-    served = cases_visible_to(user).values("person_id")
-    return persons.exclude(Q(pk__in=protected_person_ids()) & ~Q(pk__in=served))
+    scope = Q(town__in=staff.unit.towns.all())
+    if staff.unit.kind not in (UnitKind.FPC, UnitKind.SCREENING):
+        served = cases_visible_to(user).values("person_id")
+        scope &= ~(Q(pk__in=protected_person_ids()) & ~Q(pk__in=served))
+    return Person.objects.filter(scope | Q(pk__in=active_grants(staff).values("case__person_id")))
 
 
 def get_person_for(user: Any, pk: int) -> Person:
-    require_kind(user, PERSON_KINDS)
+    staff = require_kind(user, PERSON_KINDS)
     person = get_object_or_404(persons_visible_to(user).select_related("town__county"), pk=pk)
-    record_read(user, person)
+    # Read while a break-glass opening of one of their cases lasts: flagged with its reason.
+    record_read(user, person, grant=active_grants(staff).filter(case__person_id=pk).first())
     return person
 
 
@@ -202,19 +204,16 @@ def cases_in_scope(staff: Staff) -> QuerySet[Case]:
     )
 
 
-def active_grant(staff: Staff, case_pk: int) -> AccessGrant | None:
-    return (
-        AccessGrant.objects.filter(staff=staff, case_id=case_pk, expires_at__gt=timezone.now())
-        .order_by("-expires_at")
-        .first()
-    )
+def active_grants(staff: Staff) -> QuerySet[AccessGrant]:
+    """The staff member's break-glass openings that have not run out, newest end first."""
+    return AccessGrant.objects.filter(staff=staff, expires_at__gt=timezone.now()).order_by("-expires_at")
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
     staff = staff_of(user)
     if staff is None or staff.role.kind not in CASE_KINDS or staff.left_on is not None:
         return Case.objects.none()
-    granted = AccessGrant.objects.filter(staff=staff, expires_at__gt=timezone.now()).values("case_id")
+    granted = active_grants(staff).values("case_id")
     return Case.objects.filter(Q(pk__in=cases_in_scope(staff).values("pk")) | Q(pk__in=granted))
 
 
@@ -223,7 +222,7 @@ def get_case_for(user: Any, pk: int) -> Case:
     case = get_object_or_404(
         cases_visible_to(user).select_related("person", "unit", "lead", "area", "cocase"), pk=pk
     )
-    grant = active_grant(staff, pk)
+    grant = active_grants(staff).filter(case_id=pk).first()
     if grant is not None and cases_in_scope(staff).filter(pk=pk).exists():
         grant = None  # a grant on a case that is the worker's own anyway is not a break-glass read
     record_read(user, case, grant=grant)

@@ -1,9 +1,11 @@
-"""Run a benchmark step in a forked child, to read its own peak memory."""
+"""What the benchmarks share: timing a step run n times, and running a step in a forked child to read
+its own peak memory."""
 
 from __future__ import annotations
 
 import os
 import pickle
+import time
 from collections.abc import Callable
 
 
@@ -32,3 +34,11 @@ def in_child(work: Callable[[], dict[str, float]]) -> tuple[dict[str, float], fl
     if status != 0:
         raise SystemExit(f"child failed: {figures}")
     return figures, usage.ru_maxrss / 1024
+
+
+def timed(fn: Callable[[int], object], repeat: int) -> float:
+    """Seconds for `fn(0)`, `fn(1)` … `fn(repeat - 1)`."""
+    started = time.perf_counter()
+    for i in range(repeat):
+        fn(i)
+    return time.perf_counter() - started

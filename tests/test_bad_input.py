@@ -350,7 +350,14 @@ def test_it_refuses_a_file_it_cannot_read_in_one_line(
         ("../../etc/passwd.csv", "no such file"),
     ],
 )
-def test_it_refuses_paths_that_are_not_an_import_file(path: str, expected: str) -> None:
+def test_it_refuses_paths_that_are_not_an_import_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, expected: str
+) -> None:
+    # ../../etc/passwd reaches a real file wherever the checkout sits
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "passwd").write_text("root:x:0:0::/root:/bin/sh\n")
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "a" / "b")
     assert import_error("persons", path) == f"{path}: {expected}"
 
 

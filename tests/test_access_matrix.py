@@ -268,11 +268,11 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
         row(403, worker=200, supervisor=200, teammate=404, otherunit=404, anonymous=302),
     ),
     "cases:assessment_error": ("post", lambda: worker_record("assessment"), CLOCK_POST),
-    # The high-risk IPV list: FPC staff and managers county-wide, other case staff their own cases;
-    # meetings recorded by FPC supervisors and managers (the demo's supervisor is not FPC).
+    # The high-risk IPV list: FPC staff county-wide, other case staff their own cases, managers counts;
+    # meetings recorded by FPC supervisors (the demo's supervisor is not FPC).
     "cases:high_risk": ("get", dict, HIGH_RISK_PAGE),
     "cases:meeting": ("get", lambda: {"pk": risk_meeting().pk}, HIGH_RISK_PAGE),
-    "cases:meeting_new": ("get", dict, row(403, manager=200)),
+    "cases:meeting_new": ("get", dict, row(403)),
     # The supervisor's team page (team_views): managers may look at a unit of their county too.
     "cases:team": ("get", dict, row(403, supervisor=200, manager=200)),
     "cases:supervision": (

@@ -17,6 +17,13 @@ def test_it_translates_every_message_into_traditional_chinese() -> None:
     assert not [e.msgstr for e in po if "台" in e.msgstr]
 
 
+def test_the_english_catalogue_leaves_every_message_as_written() -> None:
+    # The messages are written in English: an English "translation" can only be a wrong guess.
+    po = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    guessed = [e.msgid for e in po if e.msgstr or any(e.msgstr_plural.values())]
+    assert guessed == []
+
+
 def test_it_ships_compiled_catalogues_that_match_their_sources() -> None:
     for language in ("zh_Hant", "en"):
         po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))

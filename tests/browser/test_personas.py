@@ -1,4 +1,4 @@
-"""Two personas log in through Chromium and see only what each may see."""
+"""Personas log in through Chromium and see only what each may see."""
 
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ def test_it_shows_a_manager_staffing_but_no_person_files(login, server) -> None:
     shot(page, "manager-workforce")
     response = page.goto(f"{server}/people/")
     assert response is not None and response.status == 403
+    page.goto(f"{server}/cases/high-risk/")  # the high-risk list, counted by unit
+    assert page.locator("[data-testid=tallies]").is_visible()
+    assert page.locator("[data-testid^=listed-]").count() == 0
+    shot(page, "manager-high-risk")
 
 
 def test_it_draws_the_county_map_without_tiles(login, server) -> None:  # type: ignore[no-untyped-def]

@@ -87,13 +87,31 @@ def test_a_re_report_with_a_high_tipvda_lists_the_open_case() -> None:
     assert case.high_risk and case.reports.filter(report=report, re_report=True).exists()
 
 
-def test_fpc_staff_and_managers_see_every_listed_case_of_the_county(as_user) -> None:  # type: ignore[no-untyped-def]
+def test_fpc_staff_see_every_listed_case_of_the_county_by_name() -> None:
     case = ipv_case(tipvda=9)
-    for client in (fpc_client(AccessKind.CASEWORKER), fpc_client(AccessKind.SUPERVISOR), as_user("manager")):
+    for client in (fpc_client(AccessKind.CASEWORKER), fpc_client(AccessKind.SUPERVISOR)):
         response = client.get("/cases/high-risk/")
         assert response.status_code == 200
         assert case.pk in [row["case"].pk for row in response.context["rows"]]
         assert case.person.name in response.content.decode()
+
+
+def test_a_manager_sees_the_list_counted_by_unit_and_no_name(as_user) -> None:  # type: ignore[no-untyped-def]
+    listed, eligible = ipv_case(tipvda=9), ipv_case(tipvda=10)
+    tipvda(eligible, 6)
+    before = fpc_client("caseworker").get("/cases/high-risk/").context["rows"]
+    response = as_user("manager").get("/cases/high-risk/")
+    assert response.status_code == 200 and response.context["rows"] == []
+    totals = response.context["totals"]
+    assert totals.listed == response.context["listed"] == len(before)
+    assert totals.eligible == sum(r["eligible"] for r in before) >= 1
+    unit = next(t for t in totals.tallies if t.unit == listed.unit.name)
+    assert unit.listed == sum(r["case"].unit_id == listed.unit_id for r in before)
+    page = response.content.decode()
+    assert 'data-testid="tallies"' in page
+    for case in (listed, eligible):
+        assert case.person.name not in page
+        assert f"/cases/{case.pk}/" not in page
 
 
 def test_other_workers_see_only_listed_cases_they_serve(as_user) -> None:  # type: ignore[no-untyped-def]
@@ -106,12 +124,11 @@ def test_other_workers_see_only_listed_cases_they_serve(as_user) -> None:  # typ
         assert as_user(name).get("/cases/high-risk/").status_code == 403
 
 
-def test_it_masks_a_sexual_assault_victims_name_outside_fpc(as_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_sexual_assault_victim_on_the_list_is_named_inside_fpc_only(as_user) -> None:  # type: ignore[no-untyped-def]
     case = ipv_case(tipvda=9, types=("IPV", "SA"))
-    shown = {r["case"].pk: r["name"] for r in as_user("manager").get("/cases/high-risk/").context["rows"]}
-    assert shown[case.pk] != case.person.name
-    fpc = {r["case"].pk: r["name"] for r in fpc_client("supervisor").get("/cases/high-risk/").context["rows"]}
-    assert fpc[case.pk] == case.person.name
+    assert case.person.name in fpc_client("supervisor").get("/cases/high-risk/").content.decode()
+    for name in ("manager", "supervisor", "worker", "otherunit"):
+        assert case.person.name not in as_user(name).get("/cases/high-risk/").content.decode()
 
 
 def test_it_flags_a_case_eligible_for_delisting_after_a_low_retest() -> None:
@@ -205,8 +222,9 @@ def test_a_meeting_in_the_future_or_without_any_decision_is_refused() -> None:
     assert response.context["form"].non_field_errors()
 
 
-def test_only_fpc_supervisors_and_managers_record_meetings(as_user) -> None:  # type: ignore[no-untyped-def]
-    assert as_user("manager").get("/cases/high-risk/meetings/new/").status_code == 200
+def test_only_fpc_supervisors_record_meetings(as_user) -> None:  # type: ignore[no-untyped-def]
+    assert fpc_client("supervisor").get("/cases/high-risk/meetings/new/").status_code == 200
+    assert as_user("manager").get("/cases/high-risk/meetings/new/").status_code == 403  # aggregates only
     assert as_user("supervisor").get("/cases/high-risk/meetings/new/").status_code == 403  # not FPC
     assert as_user("worker").get("/cases/high-risk/meetings/new/").status_code == 403
     assert fpc_client("caseworker").get("/cases/high-risk/meetings/new/").status_code == 403
@@ -222,11 +240,18 @@ def test_a_meeting_shows_each_viewer_only_the_decisions_in_their_scope(as_user) 
         by=user("manager"),
     )
     url = f"/cases/high-risk/meetings/{meeting.pk}/"
-    manager = as_user("manager").get(url)
-    assert [r["case"].pk for r in manager.context["rows"]] == [case.pk]
-    worker = as_user("worker").get(url)
-    assert worker.context["rows"] == [] and worker.context["others"] == 1
-    assert "安全計畫更新" not in worker.content.decode()
+    fpc = fpc_client("caseworker").get(url)
+    assert [r["case"].pk for r in fpc.context["rows"]] == [case.pk]
+    assert "安全計畫更新" in fpc.content.decode()
+    for name in ("worker", "manager"):
+        response = as_user(name).get(url)
+        assert response.context["rows"] == [] and response.context["others"] == 1
+        assert response.context["counted"] == [
+            (MeetingDecision.KEEP.label, 1),
+            (MeetingDecision.DELIST.label, 0),
+        ]
+        page = response.content.decode()
+        assert "安全計畫更新" not in page and case.person.name not in page
     assert as_user("worker").get("/cases/high-risk/meetings/999999/").status_code == 404
     assert as_user("partner").get(url).status_code == 403
 

@@ -1,18 +1,20 @@
 """The high-risk IPV list (TIPVDA ≥ 8) and the monthly 高危機網絡會議 that keeps or delists its cases.
 
-Who sees what:
-- the county's FPC staff (caseworkers and supervisors of a 家防中心) and its managers see every listed case
-  of the county: the meeting discusses them by name;
-- other caseworkers and supervisors see only the listed cases they may see anyway (`cases_visible_to`);
+Who sees what (DOMAIN §11, need-to-know):
+- the county's FPC staff (caseworkers and supervisors of a 家防中心) see every listed case of the county:
+  the meeting discusses them by name;
+- other caseworkers and supervisors see only the listed cases they may see anyway (`cases_visible_to`),
+  so a name they see is one they could read on the case page;
+- managers see aggregates only: how many cases each unit has listed, how many may be delisted and how
+  many were never discussed, and each meeting's decisions counted, never a name, case or note;
 - partners, reviewers, screeners and administrators get 403;
-- a sexual-assault victim's name is masked for viewers outside FPC who do not serve the case (DOMAIN §11);
-- a meeting is recorded by the county's FPC supervisors and its managers.
+- a meeting is recorded by the county's FPC supervisors.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django import forms
@@ -30,7 +32,6 @@ from safetynet.cases.models import (
     Assessment,
     Case,
     CaseQuerySet,
-    CaseReport,
     MeetingDecision,
     RiskMeeting,
     RiskMeetingCase,
@@ -40,42 +41,59 @@ from safetynet.core.errors import DomainError
 from safetynet.core.forms import ROCDateField
 from safetynet.domain import rocdate
 from safetynet.domain.instruments.tipvda import HIGH_AT
-from safetynet.intake.models import ReportSubject
 from safetynet.intake.rules import current_rule_set
 from safetynet.org.models import AccessKind, Staff, UnitKind
 
 K = AccessKind
 LIST_KINDS = (K.CASEWORKER, K.SUPERVISOR, K.MANAGER)
-RECORD_KINDS = (K.SUPERVISOR, K.MANAGER)
 NOT_DISCUSSED = ""
-MASKED = gettext_lazy("(sexual-assault victim: name masked)")
 
 
 @dataclass(frozen=True)
 class Scope:
     staff: Staff
-    county_wide: bool  # FPC staff and managers: every listed case of the county
 
     @property
-    def is_fpc(self) -> bool:
-        return self.staff.unit.kind == UnitKind.FPC
+    def county_wide(self) -> bool:
+        """FPC staff read every listed case of the county; managers count them."""
+        return self.staff.unit.kind == UnitKind.FPC or self.aggregates_only
+
+    @property
+    def aggregates_only(self) -> bool:
+        return self.staff.role.kind == K.MANAGER
 
     @property
     def may_record(self) -> bool:
-        kind = self.staff.role.kind
-        return kind == K.MANAGER or (kind == K.SUPERVISOR and self.is_fpc)
+        return self.staff.role.kind == K.SUPERVISOR and self.staff.unit.kind == UnitKind.FPC
+
+
+@dataclass
+class Tally:
+    """A unit's listed cases, counted for a manager."""
+
+    unit: str
+    listed: int = 0
+    eligible: int = 0
+    undiscussed: int = 0
+
+
+@dataclass
+class Totals:
+    tallies: list[Tally] = field(default_factory=list)
+    listed: int = 0
+    eligible: int = 0
+    undiscussed: int = 0
 
 
 def _scope(user: Any) -> Scope:
     staff = require_kind(user, LIST_KINDS)
     if staff.unit.county_id is None:
         raise Http404
-    wide = staff.role.kind == K.MANAGER or staff.unit.kind == UnitKind.FPC
-    return Scope(staff, wide)
+    return Scope(staff)
 
 
 def _cases(user: Any, scope: Scope) -> CaseQuerySet:
-    """The cases of the user's county the user may see on these pages (listed or not)."""
+    """The cases of the user's county these pages read for the user (listed or not)."""
     county = Case.objects.filter(area_id=scope.staff.unit.county_id)
     return county if scope.county_wide else county.filter(pk__in=cases_visible_to(user).values("pk"))
 
@@ -87,27 +105,9 @@ def _rules() -> tuple[int, dict[str, str]]:
     return (value if isinstance(value, int) else HIGH_AT), rules.codes.routes
 
 
-def _sexual_assault_cases(case_ids: list[int]) -> set[int]:
-    """Cases whose person is named as a sexual-assault (SA) subject in one of the case's reports."""
-    links = CaseReport.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "report_id", "case__person_id"
-    )
-    by_report: dict[tuple[int, int], list[int]] = {}
-    for case_id, report_id, person_id in links:
-        by_report.setdefault((report_id, person_id), []).append(case_id)
-    subjects = ReportSubject.objects.filter(report_id__in={r for r, _p in by_report}).values_list(
-        "report_id", "person_id", "types"
-    )
-    found: set[int] = set()
-    for report_id, person_id, types in subjects:
-        if "SA" in (types or []):
-            found.update(by_report.get((report_id, person_id), []))
-    return found
-
-
-def _rows(user: Any, scope: Scope, cases: list[Case], high: int) -> list[dict[str, Any]]:
+def _rows(user: Any, cases: list[Case], high: int) -> list[dict[str, Any]]:
     """One row per listed case: latest TIPVDA, whether a re-test below the cut-off allows delisting,
-    the last meeting decision, and whether the viewer may read the name and open the case."""
+    the last meeting decision, and whether the viewer may open the case."""
     ids = [c.pk for c in cases]
     tests: dict[int, list[Assessment]] = {}
     tipvda = cast(
@@ -124,7 +124,6 @@ def _rows(user: Any, scope: Scope, cases: list[Case], high: int) -> list[dict[st
     ):
         last.setdefault(d.case_id, d)
     visible = set(cases_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-    masked = set() if scope.is_fpc else _sexual_assault_cases(ids) - visible
     rows = []
     for case in cases:
         mine = tests.get(case.pk, [])
@@ -134,7 +133,6 @@ def _rows(user: Any, scope: Scope, cases: list[Case], high: int) -> list[dict[st
         rows.append(
             {
                 "case": case,
-                "name": MASKED if case.pk in masked else case.person.name,
                 "linked": case.pk in visible,
                 "since": timezone.localdate(case.high_risk_since) if case.high_risk_since else None,
                 "latest": latest,
@@ -143,6 +141,24 @@ def _rows(user: Any, scope: Scope, cases: list[Case], high: int) -> list[dict[st
             }
         )
     return rows
+
+
+def _totals(rows: list[dict[str, Any]]) -> Totals:
+    """The rows counted by unit, for a manager: no name, case number or note leaves this function."""
+    by_unit: dict[str, Tally] = {}
+    for row in rows:
+        name = row["case"].unit.name
+        tally = by_unit.setdefault(name, Tally(name))
+        tally.listed += 1
+        tally.eligible += row["eligible"]
+        tally.undiscussed += row["last"] is None
+    tallies = sorted(by_unit.values(), key=lambda t: t.unit)
+    return Totals(
+        tallies=tallies,
+        listed=len(rows),
+        eligible=sum(t.eligible for t in tallies),
+        undiscussed=sum(t.undiscussed for t in tallies),
+    )
 
 
 def _listed(user: Any, scope: Scope) -> list[Case]:
@@ -161,7 +177,7 @@ def high_risk(request: HttpRequest) -> HttpResponse:
     """The county's high-risk IPV list for the monthly network meeting, with the past meetings."""
     scope = _scope(request.user)
     high, routes = _rules()
-    cases = _listed(request.user, scope)
+    rows = _rows(request.user, _listed(request.user, scope), high)
     meetings = (
         RiskMeeting.objects.filter(area_id=scope.staff.unit.county_id)
         .annotate(decided=Count("decisions"))
@@ -171,7 +187,9 @@ def high_risk(request: HttpRequest) -> HttpResponse:
         request,
         "cases/high_risk.html",
         {
-            "rows": _rows(request.user, scope, cases, high),
+            "rows": [] if scope.aggregates_only else rows,
+            "totals": _totals(rows) if scope.aggregates_only else None,
+            "listed": len(rows),
             "meetings": meetings,
             "scope": scope,
             "high": high,
@@ -225,7 +243,7 @@ def default_title(day: datetime.date) -> str:
     return f"高危機網絡會議 {rocdate.to_roc_year(day)}年{day.month}月"
 
 
-@kinds_required(*RECORD_KINDS)
+@kinds_required(K.SUPERVISOR)
 def meeting_new(request: HttpRequest) -> HttpResponse:
     """Record the month's meeting: a decision per listed case; a refused delisting saves nothing."""
     scope = _scope(request.user)
@@ -260,7 +278,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             "decision": form[f"decision-{row['case'].pk}"],
             "note": form[f"note-{row['case'].pk}"],
         }
-        for row in _rows(request.user, scope, cases, high)
+        for row in _rows(request.user, cases, high)
     ]
     return render(
         request,
@@ -271,7 +289,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 @kinds_required(*LIST_KINDS)
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    """One meeting: the decisions on the cases the viewer may see, and how many others were decided."""
+    """One meeting: the decisions on the cases the viewer may see, and every decision counted."""
     scope = _scope(request.user)
     found = RiskMeeting.objects.filter(area_id=scope.staff.unit.county_id, pk=pk).first()
     if found is None:
@@ -279,20 +297,15 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     decisions = list(
         found.decisions.select_related("case__person", "case__unit", "case__lead").order_by("case__pk")
     )
+    named = [] if scope.aggregates_only else decisions
     allowed = set(
-        _cases(request.user, scope).filter(pk__in=[d.case_id for d in decisions]).values_list("pk", flat=True)
+        _cases(request.user, scope).filter(pk__in=[d.case_id for d in named]).values_list("pk", flat=True)
     )
-    shown = [d for d in decisions if d.case_id in allowed]
+    shown = [d for d in named if d.case_id in allowed]
     visible = set(cases_visible_to(request.user).filter(pk__in=allowed).values_list("pk", flat=True))
-    masked = set() if scope.is_fpc else _sexual_assault_cases(list(allowed)) - visible
-    rows = [
-        {
-            "decision": d,
-            "case": d.case,
-            "name": MASKED if d.case_id in masked else d.case.person.name,
-            "linked": d.case_id in visible,
-        }
-        for d in shown
+    rows = [{"decision": d, "case": d.case, "linked": d.case_id in visible} for d in shown]
+    counted = [
+        (label, sum(d.decision == value for d in decisions)) for value, label in MeetingDecision.choices
     ]
     return render(
         request,
@@ -301,6 +314,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": found,
             "rows": rows,
             "others": len(decisions) - len(shown),
+            "counted": counted,
+            "scope": scope,
             "routes": _rules()[1],
         },
     )

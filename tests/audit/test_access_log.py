@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from safetynet.audit import guards
 from safetynet.audit.models import Action, AppendOnly, AuditEntry
-from safetynet.audit.services import chain_key, move_head, verify_chain
+from safetynet.audit.services import MAX_SUBJECTS, chain_key, move_head, record_listing, verify_chain
 from safetynet.cases.services import record_contact
 from safetynet.core.tokens import issue_token
 from safetynet.domain.auditchain import canonical, link_hash
@@ -67,6 +67,30 @@ def test_a_search_logs_the_persons_it_showed_but_not_the_query(as_user, person_i
     entry = newest(action=Action.SEARCH, object_type="people.person")
     assert person_in_worker_area.pk in entry.subject_ids
     assert person_in_worker_area.name not in str(entry.detail) + entry.path + entry.reason
+
+
+@pytest.mark.parametrize("path", ["/", "/cases/clocks/"])
+def test_a_list_page_logs_the_persons_it_named(as_user, path: str) -> None:  # type: ignore[no-untyped-def]
+    case = worker_case()
+    response = as_user("worker").get(path)
+    assert case.person.name in response.content.decode()
+    entry = newest(action=Action.READ, path=path, username="worker")
+    assert case.person_id in entry.subject_ids
+
+
+def test_a_long_list_is_logged_a_page_of_persons_an_entry() -> None:
+    worker = get_user_model().objects.get(username="worker")
+    before = AuditEntry.objects.count()
+    record_listing(worker, "cases.case", [*range(1, 2 * MAX_SUBJECTS + 11), None, 5])
+    entries = list(AuditEntry.objects.filter(seq__gt=before).order_by("seq"))
+    assert [len(e.subject_ids) for e in entries] == [MAX_SUBJECTS, MAX_SUBJECTS, 10]
+    assert sorted(pk for e in entries for pk in e.subject_ids) == list(range(1, 2 * MAX_SUBJECTS + 11))
+
+
+def test_a_page_that_names_no_one_logs_no_listing(as_user) -> None:  # type: ignore[no-untyped-def]
+    before = AuditEntry.objects.count()
+    assert as_user("manager").get("/cases/high-risk/").status_code == 200  # counts only
+    assert not AuditEntry.objects.filter(seq__gt=before, action=Action.READ).exists()
 
 
 def test_every_api_call_is_logged_with_its_status(client) -> None:  # type: ignore[no-untyped-def]

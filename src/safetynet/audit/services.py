@@ -187,6 +187,17 @@ def record_read(user: Any, target: models.Model, *, grant: AccessGrant | None = 
         record(Action.READ, user=user, target=target)
 
 
+def record_listing(user: Any, object_type: str, person_ids: Iterable[int | None]) -> None:
+    """A list page that put persons' names on screen: entries naming them, `MAX_SUBJECTS` a time, so
+    "who looked at this child's file?" finds the lists too. Nothing when the page named no one."""
+    if context.current.get().method not in {"GET", "HEAD", ""}:
+        return
+    ids = sorted({pk for pk in person_ids if pk is not None})
+    for start in range(0, len(ids), MAX_SUBJECTS):
+        chunk = ids[start : start + MAX_SUBJECTS]
+        record(Action.READ, user=user, object_type=object_type, persons=chunk, detail={"listed": len(ids)})
+
+
 # Chain verification ---------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safetynet.audit.services import record_listing
 from safetynet.cases import services
 from safetynet.cases.models import (
     Assessment,
@@ -178,6 +179,8 @@ def high_risk(request: HttpRequest) -> HttpResponse:
     scope = _scope(request.user)
     high, routes = _rules()
     rows = _rows(request.user, _listed(request.user, scope), high)
+    if not scope.aggregates_only:
+        record_listing(request.user, "cases.case", [row["case"].person_id for row in rows])
     meetings = (
         RiskMeeting.objects.filter(area_id=scope.staff.unit.county_id)
         .annotate(decided=Count("decisions"))
@@ -272,6 +275,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Meeting recorded."))
             return redirect("cases:meeting", pk=meeting.pk)
+    record_listing(request.user, "cases.case", [case.person_id for case in cases])
     rows = [
         {
             **row,
@@ -304,6 +308,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     shown = [d for d in named if d.case_id in allowed]
     visible = set(cases_visible_to(request.user).filter(pk__in=allowed).values_list("pk", flat=True))
     rows = [{"decision": d, "case": d.case, "linked": d.case_id in visible} for d in shown]
+    record_listing(request.user, "cases.riskmeeting", [d.case.person_id for d in shown])
     counted = [
         (label, sum(d.decision == value for d in decisions)) for value, label in MeetingDecision.choices
     ]

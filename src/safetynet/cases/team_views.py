@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safetynet.audit.services import record_listing
 from safetynet.cases import selectors, services
+from safetynet.cases.lifecycle_views import incoming_transfers
 from safetynet.cases.models import Case, SupervisionKind
 from safetynet.core.access import (
     CASE_KINDS,
@@ -49,16 +51,6 @@ def _team_unit(request: HttpRequest) -> Unit:
     return get_unit_for(request.user, int(wanted))
 
 
-def _incoming_transfers(user: Any) -> list[Any] | None:
-    """Transfers waiting for this unit, when the lifecycle views offer them (None: not offered)."""
-    try:
-        from safetynet.cases import lifecycle_views
-    except ImportError:  # pragma: no cover - the module exists; its helper may not
-        return None
-    finder = getattr(lifecycle_views, "incoming_transfers", None)
-    return list(finder(user)) if finder is not None else None
-
-
 @kinds_required(*TEAM_KINDS)
 def team(request: HttpRequest) -> HttpResponse:
     """Each worker's open cases against their role's standard, overdue visits, closures to approve."""
@@ -69,20 +61,24 @@ def team(request: HttpRequest) -> HttpResponse:
     is_supervisor = staff.role.kind == AccessKind.SUPERVISOR
     # Closures name the person: only the unit's supervisors, who may open the case, see them.
     closures = list(selectors.pending_closures(cases_visible_to(request.user))) if is_supervisor else None
+    transfers = list(incoming_transfers(request.user)) if is_supervisor else None
+    # Referrals of the unit a partner has not answered in time (names: the supervisors only).
+    late = list(overdue_referrals(unit, now)) if is_supervisor else None
+    named: list[Any] = [*(closures or []), *(transfers or []), *(late or [])]
+    record_listing(request.user, "cases.case", [item.case.person_id for item in named if item.case])
     since = now - REREPORT_WINDOW
     context = {
         "unit": unit,
         "roles": roles,
         "is_supervisor": is_supervisor,
         "closures": closures,
-        "transfers": _incoming_transfers(request.user) if is_supervisor else None,
+        "transfers": transfers,
         "waiting": selectors.waiting_cases(unit),
         "overdue_total": sum(r.overdue_visits for r in roles),
         "closed_recently": selectors.closed_since(unit, since),
         "rereported": selectors.rereports_after_closure(unit, since),
         "units": None if is_supervisor else units_visible_to(request.user).order_by("kind", "name"),
-        # Referrals of the unit a partner has not answered in time (names: the supervisors only).
-        "overdue_referrals": list(overdue_referrals(unit, now)) if is_supervisor else None,
+        "overdue_referrals": late,
     }
     return render(request, "cases/team.html", context)
 
@@ -179,6 +175,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
         (s, [note.case for note in s.case_notes.all() if note.case_id in visible], s.case_notes.all())
         for s in sessions
     ]
+    record_listing(request.user, "cases.case", [case.person_id for _s, shown, _n in rows for case in shown])
     return render(
         request,
         "cases/supervision_list.html",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from safetynet.audit.services import record_listing
 from safetynet.cases import forms, services
 from safetynet.cases.lifecycle_views import panel_context
 from safetynet.cases.models import Assessment, Case, CaseStatus, Clock, Contact
@@ -154,7 +155,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         }
         for s, c in services.candidates(staff.unit, (), today)
     ]
-    return render(request, "cases/queue.html", {"waiting": waiting, "team": team})
+    waiting_list = list(waiting)
+    record_listing(request.user, "cases.case", [case.person_id for case in waiting_list])
+    return render(request, "cases/queue.html", {"waiting": waiting_list, "team": team})
 
 
 @kinds_required(AccessKind.SUPERVISOR)
@@ -191,6 +194,7 @@ def clock_board(request: HttpRequest) -> HttpResponse:
         [pk for *_, pk in chosen]
     )
     shown = [(loaded[pk], loaded[pk].state(now)) for *_, pk in chosen]
+    record_listing(request.user, "cases.clock", [c.case.person_id for c, _s in shown if c.case])
     return render(
         request,
         "cases/clocks.html",

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from safetynet.audit.services import record_listing
 from safetynet.cases.models import Case, CaseStatus, ClockQuerySet
 from safetynet.cases.services.common import FIRST_VISIT_CLOCKS
 from safetynet.core import services
@@ -44,7 +45,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["towns"] = list(staff.unit.towns.all())
         context["team"] = staff.unit.team_on(today)
     if kind in CASE_KINDS:
-        context.update(inbox(request.user, staff))
+        mine = inbox(request.user, staff)
+        context.update(mine)
+        record_listing(request.user, "cases.case", inbox_persons(mine))
     if kind == AccessKind.PARTNER:
         context["partner"] = partner_summary(staff)
     context["notifications"] = Notification.objects.filter(user_id=request.user.pk or 0).unread()[:15]
@@ -76,14 +79,25 @@ def inbox(user: Any, staff: Staff) -> dict[str, object]:
             .exclude(name__in=INBOX_VISITS, due_at__lt=tomorrow)
             .order_by("due_at", "pk")[:30]
         ],
-        "new_cases": Case.objects.filter(lead=staff, status=CaseStatus.ASSESSING)
-        .select_related("person")
-        .order_by("-assigned_at")[:20],
+        "new_cases": list(
+            Case.objects.filter(lead=staff, status=CaseStatus.ASSESSING)
+            .select_related("person")
+            .order_by("-assigned_at")[:20]
+        ),
         "waiting": cases_visible_to(user).filter(status=CaseStatus.PENDING).count()
         if staff.role.kind == AccessKind.SUPERVISOR
         else None,
         "referrals": referrals_to_follow(user, staff, now),
     }
+
+
+def inbox_persons(mine: dict[str, Any]) -> list[int | None]:
+    """The persons the inbox names."""
+    return [
+        *(clock.case.person_id for clock, _state in (*mine["visits"], *mine["clocks"])),
+        *(case.person_id for case in mine["new_cases"]),
+        *(referral.case.person_id for referral, _late in mine["referrals"] if referral.case),
+    ]
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safetynet.audit.services import record_listing
 from safetynet.core.access import (
     CASE_KINDS,
     get_case_for,
@@ -66,11 +67,13 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     elif wanted in LIST_FILTERS:
         rows = rows.filter(LIST_FILTERS[wanted])
     ordered = rows.order_by("due_at" if wanted in ("overdue", "unanswered") else "-created_at", "pk")
+    shown = _rows(ordered[:PAGE], now)
+    record_listing(request.user, "referrals.referral", [r.case.person_id for r, _late in shown if r.case])
     return render(
         request,
         "referrals/list.html",
         {
-            "rows": _rows(ordered[:PAGE], now),
+            "rows": shown,
             "wanted": wanted,
             "overdue_count": overdue.count(),
             "badge": forms.STATUS_BADGE,

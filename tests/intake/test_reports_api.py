@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from safetynet.core.tokens import issue_token
 from safetynet.intake.models import Report, ReportSubject
-from safetynet.people.models import Person
+from safetynet.people.models import Person, Registry, RegistryEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,25 @@ def test_it_records_a_report_with_its_suggested_decision(post) -> None:  # type:
     assert {r["route"] for r in body["decision"]["routes"]} >= {"FPC"}
     assert report.screening_due.isoformat() == "2021-11-25T01:00:00+00:00"
     assert list(report.subjects.values_list("ref", "matched_by")) == [("c1", "new"), ("p1", "new")]
+
+
+@pytest.mark.parametrize("username", ["worker", "partner", "reviewer"])
+def test_a_reporter_outside_the_screening_desk_does_not_learn_the_decision(client, username: str) -> None:  # type: ignore[no-untyped-def]
+    # The decision reads the registers: it would tell whether this national ID is a psychiatric patient's.
+    registered = RegistryEntry.objects.filter(registry=Registry.PSYCHIATRIC).first()
+    assert registered is not None
+    subject = {**REPORT["subjects"][0], "national_id": registered.national_id}
+    _, token = issue_token(get_user_model().objects.get(username=username), scopes=["reports:write"])
+    response = client.post(
+        "/api/v1/reports",
+        json.dumps({**REPORT, "subjects": [subject]}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["decision"] is None
+    assert Report.objects.get(pk=body["id"]).suggestion["routes"]  # decided all the same, for the desk
 
 
 def test_it_matches_a_known_person_by_national_id(post) -> None:  # type: ignore[no-untyped-def]

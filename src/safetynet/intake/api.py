@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from safetynet.core.access import reports_visible_to
 from safetynet.core.schemas import NEEDS_TOKEN, FieldErrors, json_body, nul_at
 from safetynet.core.tokens import TokenAuth
 from safetynet.intake.facts import InvalidReport
@@ -60,7 +61,12 @@ REPORT_EXAMPLE = {
 class ReportReceived(Schema):
     id: int
     rule_set: str
-    decision: dict[str, Any]
+    decision: dict[str, Any] | None = Field(
+        None,
+        description="The suggested screening decision, for the screening desk that reads the report; "
+        "null for any other reporter, since it reads the psychiatric, suicide and drug registers and the "
+        "open cases of the persons named.",
+    )
 
 
 def invalid(errors: dict[str, str]) -> JsonResponse:
@@ -74,7 +80,10 @@ def invalid(errors: dict[str, str]) -> JsonResponse:
     openapi_extra=json_body(REPORT_BODY, REPORT_EXAMPLE),
 )
 def receive(request: HttpRequest) -> JsonResponse:
-    """Receive a report; answers 201 with its `id` and the suggested screening decision.
+    """Receive a report; answers 201 with its `id`, and to the screening desk its suggested decision.
+
+    Every account may report (責任通報); only staff who may read the report in the screening queue get
+    the decision back: it would tell any other reporter whether a national ID is on a register.
 
     With an `Idempotency-Key` header the same key returns the same report (and `Idempotent-Replayed: true`).
     Bad input answers 422 with `errors`: a message per field path, e.g. `subjects[0].town`.
@@ -93,8 +102,9 @@ def receive(request: HttpRequest) -> JsonResponse:
     except InvalidReport as error:
         return invalid({p.path: p.message for p in error.problems})
     report = received.report
+    screens = reports_visible_to(request.user).filter(pk=report.pk).exists()
     response = JsonResponse(
-        {"id": report.pk, "rule_set": report.rule_set, "decision": report.suggestion},
+        {"id": report.pk, "rule_set": report.rule_set, "decision": report.suggestion if screens else None},
         status=201,
         json_dumps_params={"ensure_ascii": False},
     )

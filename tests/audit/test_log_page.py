@@ -45,6 +45,15 @@ def test_an_administrator_finds_who_opened_a_persons_file_by_national_id(as_user
     assert html.count("<tr") == 2  # the header and the one read
 
 
+def test_the_lists_that_named_a_person_are_found_by_their_national_id(as_user) -> None:  # type: ignore[no-untyped-def]
+    case = worker_case()
+    as_user("worker").get("/cases/clocks/")
+    page = as_user("admin").get("/audit/", {"person": case.person_id, "action": "read"})
+    html = page.content.decode()
+    assert "GET /cases/clocks/" in html
+    assert "列出" in html  # "a list naming N persons"
+
+
 def test_a_malformed_national_id_is_a_field_error(as_user) -> None:  # type: ignore[no-untyped-def]
     html = as_user("admin").get("/audit/", {"national_id": "A12345"}).content.decode()
     assert 'data-field-error="national_id"' in html

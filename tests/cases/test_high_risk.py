@@ -102,10 +102,10 @@ def test_a_manager_sees_the_list_counted_by_unit_and_no_name(as_user) -> None:  
     before = fpc_client("caseworker").get("/cases/high-risk/").context["rows"]
     response = as_user("manager").get("/cases/high-risk/")
     assert response.status_code == 200 and response.context["rows"] == []
-    totals = response.context["totals"]
-    assert totals.listed == response.context["listed"] == len(before)
-    assert totals.eligible == sum(r["eligible"] for r in before) >= 1
-    unit = next(t for t in totals.tallies if t.unit == listed.unit.name)
+    total = response.context["total"]
+    assert total.listed == response.context["listed"] == len(before)
+    assert total.eligible == sum(r["eligible"] for r in before) >= 1
+    unit = next(t for t in response.context["tallies"] if t.unit == listed.unit.name)
     assert unit.listed == sum(r["case"].unit_id == listed.unit_id for r in before)
     page = response.content.decode()
     assert 'data-testid="tallies"' in page

@@ -14,7 +14,7 @@ Who sees what (DOMAIN §11, need-to-know):
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -78,14 +78,6 @@ class Tally:
     undiscussed: int = 0
 
 
-@dataclass
-class Totals:
-    tallies: list[Tally] = field(default_factory=list)
-    listed: int = 0
-    eligible: int = 0
-    undiscussed: int = 0
-
-
 def _scope(user: Any) -> Scope:
     staff = require_kind(user, LIST_KINDS)
     if staff.unit.county_id is None:
@@ -144,22 +136,17 @@ def _rows(user: Any, cases: list[Case], high: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _totals(rows: list[dict[str, Any]]) -> Totals:
-    """The rows counted by unit, for a manager: no name, case number or note leaves this function."""
+def _tallies(rows: list[dict[str, Any]]) -> tuple[list[Tally], Tally]:
+    """The rows counted by unit and in all, for a manager: no name, case number or note leaves here."""
     by_unit: dict[str, Tally] = {}
+    total = Tally("")
     for row in rows:
         name = row["case"].unit.name
-        tally = by_unit.setdefault(name, Tally(name))
-        tally.listed += 1
-        tally.eligible += row["eligible"]
-        tally.undiscussed += row["last"] is None
-    tallies = sorted(by_unit.values(), key=lambda t: t.unit)
-    return Totals(
-        tallies=tallies,
-        listed=len(rows),
-        eligible=sum(t.eligible for t in tallies),
-        undiscussed=sum(t.undiscussed for t in tallies),
-    )
+        for tally in (by_unit.setdefault(name, Tally(name)), total):
+            tally.listed += 1
+            tally.eligible += row["eligible"]
+            tally.undiscussed += row["last"] is None
+    return sorted(by_unit.values(), key=lambda t: t.unit), total
 
 
 def _listed(user: Any, scope: Scope) -> list[Case]:
@@ -179,6 +166,7 @@ def high_risk(request: HttpRequest) -> HttpResponse:
     scope = _scope(request.user)
     high, routes = _rules()
     rows = _rows(request.user, _listed(request.user, scope), high)
+    tallies, total = _tallies(rows) if scope.aggregates_only else (None, None)
     if not scope.aggregates_only:
         record_listing(request.user, "cases.case", [row["case"].person_id for row in rows])
     meetings = (
@@ -191,7 +179,8 @@ def high_risk(request: HttpRequest) -> HttpResponse:
         "cases/high_risk.html",
         {
             "rows": [] if scope.aggregates_only else rows,
-            "totals": _totals(rows) if scope.aggregates_only else None,
+            "tallies": tallies,
+            "total": total,
             "listed": len(rows),
             "meetings": meetings,
             "scope": scope,

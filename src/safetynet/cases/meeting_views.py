@@ -297,7 +297,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     shown = [d for d in named if d.case_id in allowed]
     visible = set(cases_visible_to(request.user).filter(pk__in=allowed).values_list("pk", flat=True))
     rows = [{"decision": d, "case": d.case, "linked": d.case_id in visible} for d in shown]
-    record_listing(request.user, "cases.riskmeeting", [d.case.person_id for d in shown])
+    record_listing(request.user, "cases.case", [d.case.person_id for d in shown])
     counted = [
         (label, sum(d.decision == value for d in decisions)) for value, label in MeetingDecision.choices
     ]

@@ -194,7 +194,7 @@ def clock_board(request: HttpRequest) -> HttpResponse:
         [pk for *_, pk in chosen]
     )
     shown = [(loaded[pk], loaded[pk].state(now)) for *_, pk in chosen]
-    record_listing(request.user, "cases.clock", [c.case.person_id for c, _s in shown if c.case])
+    record_listing(request.user, "cases.case", [c.case.person_id for c, _s in shown if c.case])
     return render(
         request,
         "cases/clocks.html",

@@ -24,17 +24,13 @@ from safetynet.api import api
 from safetynet.core.tokens import issue_token
 from safetynet.demo.generator import PERSONAS
 from safetynet.org.models import AccessKind, Staff
-from tests.test_access_matrix import routed_case, screened_report, worker_case
-
-ANON = "anonymous"
-ALL = [ANON, *(persona.username for persona in PERSONAS)]
+from tests import test_access_matrix as pages
+from tests.test_access_matrix import ALL, ANON, routed_case, screened_report, worker_case
 
 
 def row(default: int, anonymous: int = 401, **overrides: int) -> dict[str, int]:
-    cells = {persona: default for persona in ALL}
-    cells[ANON] = anonymous
-    cells.update(overrides)
-    return cells
+    """A row of the page matrix's shape; the API answers the anonymous caller 401, not a redirect."""
+    return pages.row(default, anonymous, **overrides)
 
 
 def other_unit_case():  # type: ignore[no-untyped-def]

@@ -177,9 +177,15 @@ def move_head() -> None:
             ChainHead.objects.create(pk=1, seq=seq, hash=digest)
 
 
+def _reading() -> bool:
+    """A read is logged on GET and HEAD (and outside a request); a write that fetches a record first
+    is logged as its change instead."""
+    return context.current.get().method in {"GET", "HEAD", ""}
+
+
 def record_read(user: Any, target: models.Model, *, grant: AccessGrant | None = None) -> None:
-    """A record shown to someone. Writes that fetch the record first are logged as changes instead."""
-    if context.current.get().method not in {"GET", "HEAD", ""}:
+    """A record shown to someone."""
+    if not _reading():
         return
     if grant is not None:
         record(Action.READ, user=user, target=target, reason=grant.reason, flagged=True)
@@ -190,7 +196,7 @@ def record_read(user: Any, target: models.Model, *, grant: AccessGrant | None = 
 def record_listing(user: Any, object_type: str, person_ids: Iterable[int | None]) -> None:
     """A list page that put persons' names on screen: entries naming them, `MAX_SUBJECTS` a time, so
     "who looked at this child's file?" finds the lists too. Nothing when the page named no one."""
-    if context.current.get().method not in {"GET", "HEAD", ""}:
+    if not _reading():
         return
     ids = sorted({pk for pk in person_ids if pk is not None})
     for start in range(0, len(ids), MAX_SUBJECTS):

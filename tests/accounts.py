@@ -12,7 +12,7 @@ from safetynet.core import services, two_factor
 
 
 def log_in(client: Client, user: Any) -> Client:
-    """`client.force_login(user)`, and for a supervisor, manager or administrator a session that has
+    """`client.force_login(user)`, and for a supervisor, manager, administrator or reviewer a session that has
     passed the second step (with their authenticator app, enrolled here if they have none)."""
     client.force_login(user)
     if two_factor.requires_two_factor(user):

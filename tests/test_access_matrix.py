@@ -1,7 +1,8 @@
 """Every URL pattern against every persona: the expected status of each cell is declared here.
 
 A view added without a row in MATRIX fails `test_it_declares_every_url_pattern`.
-Statuses: 200 ok, 302 redirect (to login for anonymous), 403 wrong role, 404 out of scope, 405 method.
+Statuses: 200 ok, 302 redirect (to login for anonymous), 400 nothing asked, 403 wrong role, 404 out of
+scope, 405 method.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def row(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
 PERSON_PAGES = row(200, manager=403, partner=403, reviewer=403, admin=403, otherunit=404)
 PERSON_LIST = row(200, manager=403, partner=403, reviewer=403, admin=403)
 PERSON_POST = row(302, manager=403, partner=403, reviewer=403, admin=403, otherunit=404)
+# A form posted empty comes back with its errors (200), on the page it was sent from.
+PERSON_FORM_POST = row(200, manager=403, partner=403, reviewer=403, admin=403, otherunit=404)
 
 
 def worker_person() -> Person:
@@ -48,6 +51,12 @@ def worker_member() -> HouseholdMember:
 
 def worker_unit_pk() -> int:
     return Staff.objects.get(user__username="worker").unit_id
+
+
+def account_pk(username: str) -> int:
+    from django.contrib.auth import get_user_model
+
+    return int(get_user_model().objects.get(username=username).pk)
 
 
 RULE_PAGES = row(403, admin=200, manager=200)
@@ -186,6 +195,33 @@ def worker_grant() -> dict[str, int]:
     return {"pk": break_glass(worker, case_id=case.pk, reason="夜間值班，主責社工聯絡不上").pk}
 
 
+def worker_grant_request() -> dict[str, int]:
+    """The worker's request to open a case again after the supervisor found their opening unjustified."""
+    from django.contrib.auth import get_user_model
+
+    from safetynet.audit.services import break_glass, review_grant
+
+    case = screened_report(town="10010050").case_links.get().case
+    worker = get_user_model().objects.get(username="worker")
+    supervisor = get_user_model().objects.get(username="supervisor")
+    first = break_glass(worker, case_id=case.pk, reason="夜間值班，主責社工聯絡不上")
+    review_grant(first, justified=False, note="應先聯絡督導", by=supervisor)
+    return {"pk": break_glass(worker, case_id=case.pk, reason="再次需要調閱，警方在現場等候").pk}
+
+
+def demo_alert() -> dict[str, int]:
+    """The alert the demo trips: a worker of the supervisor's team read too many strangers' records."""
+    from safetynet.audit.models import Alert
+
+    return {"pk": Alert.objects.get(rule__kind="unrelated_reads").pk}
+
+
+def alert_rule() -> dict[str, int]:
+    from safetynet.audit.models import AlertRule
+
+    return {"pk": AlertRule.objects.get(kind="off_hours").pk}
+
+
 def worker_record(kind: str) -> dict[str, int]:
     """A contact or an assessment on a fresh case of the worker: the case and record keys of its URL."""
     from django.contrib.auth import get_user_model
@@ -248,8 +284,12 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "intake:new": ("get", dict, row(403, screener=200)),
     "intake:candidates": ("get", dict, row(403, screener=200)),
     "intake:report": ("get", lambda: {"pk": screened_report(screen=False).pk}, row(403, screener=200)),
-    "intake:screen": ("post", lambda: {"pk": screened_report(screen=False).pk}, row(403, screener=302)),
+    # An empty post decides nothing: the decision is a button, confirm or override.
+    "intake:screen": ("post", lambda: {"pk": screened_report(screen=False).pk}, row(403, screener=400)),
     "cases:detail": ("get", lambda: {"pk": worker_case().pk}, CASE_PAGE),
+    # 我的個案 and its download: case staff see their own cases (a supervisor the unit's), others 403.
+    "cases:mine": ("get", dict, CASEWORK),
+    "cases:mine_export": ("get", dict, CASEWORK),
     "cases:queue": ("get", dict, row(403, supervisor=200)),
     "cases:assign": ("post", lambda: {"pk": pending_case().pk}, row(403, supervisor=302)),
     "cases:clocks": (
@@ -261,6 +301,12 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     # The worker's records on a case: the case page's people only; a POST answers with the case page.
     "cases:contact_new": ("get", lambda: {"pk": worker_case().pk}, CASE_PAGE),
     "cases:contact_error": ("post", lambda: worker_record("contact"), CLOCK_POST),
+    # Corrected by its author only, within a day: anyone else who sees the case gets the 404 of a missing record.
+    "cases:contact_edit": (
+        "get",
+        lambda: worker_record("contact"),
+        row(403, worker=200, supervisor=404, teammate=404, otherunit=404),
+    ),
     "cases:assessment_new": ("get", lambda: {"pk": worker_case().pk, "instrument": "bsrs5"}, CASE_PAGE),
     "cases:assessment_preview": (
         "post",
@@ -296,7 +342,12 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "referrals:new": ("get", lambda: {"pk": worker_case().pk}, CASE_PAGE),
     "referrals:service_options": ("get", dict, CASEWORK),
     "referrals:detail": ("get", lambda: {"pk": worker_referral().pk}, CASE_PAGE),
-    "referrals:move": ("post", lambda: {"pk": worker_referral().pk}, CLOCK_POST),
+    # A move posted empty comes back on the referral's page with its errors.
+    "referrals:move": (
+        "post",
+        lambda: {"pk": worker_referral().pk},
+        row(403, worker=200, supervisor=200, teammate=404, otherunit=404),
+    ),
     "referrals:link": (
         "post",
         lambda: {"pk": worker_referral().pk},
@@ -304,7 +355,7 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     ),
     "referrals:partner": ("get", dict, row(403, partner=200)),
     "referrals:partner_detail": ("get", lambda: {"pk": worker_referral().pk}, row(403, partner=200)),
-    "referrals:partner_move": ("post", lambda: {"pk": worker_referral().pk}, row(403, partner=302)),
+    "referrals:partner_move": ("post", lambda: {"pk": worker_referral().pk}, row(403, partner=200)),
     "referrals:answer": ("get", answer_link, row(200, anonymous=200)),
     "referrals:directory": ("get", dict, row(200)),
     "referrals:organization": ("get", lambda: {"pk": worker_referral().organization_id}, row(200)),
@@ -313,7 +364,12 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "people:new": ("get", dict, PERSON_LIST),
     "people:detail": ("get", lambda: {"pk": worker_person().pk}, PERSON_PAGES),
     "people:edit": ("get", lambda: {"pk": worker_person().pk}, PERSON_PAGES),
-    "people:relation_add": ("post", lambda: {"pk": worker_person().pk}, PERSON_POST),
+    "people:relation_add": ("post", lambda: {"pk": worker_person().pk}, PERSON_FORM_POST),
+    "people:relation_new": ("post", lambda: {"pk": worker_person().pk}, PERSON_FORM_POST),
+    # The search boxes of the person and household pages (HTMX rows to pick from).
+    "people:relation_candidates": ("get", lambda: {"pk": worker_person().pk}, PERSON_PAGES),
+    "people:member_candidates": ("get", lambda: {"pk": worker_member().household_id}, PERSON_PAGES),
+    "people:member_new": ("post", lambda: {"pk": worker_member().household_id}, PERSON_FORM_POST),
     "people:household_new": ("post", lambda: {"pk": worker_person().pk}, PERSON_POST),
     "people:household": ("get", lambda: {"pk": worker_member().household_id}, PERSON_PAGES),
     "people:member_leave": (
@@ -371,8 +427,10 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "api:openapi-view": ("get", dict, row(200, anonymous=200)),
     "api:me": ("get", dict, row(401, anonymous=401)),  # token only: a session is not enough
     "api:receive": ("post", dict, row(401, anonymous=401)),
+    "api:case_list": ("get", dict, row(401, anonymous=401)),
     "api:case_detail": ("get", lambda: {"pk": 1}, row(401, anonymous=401)),
     "api:record_contact": ("post", lambda: {"pk": 1}, row(401, anonymous=401)),
+    "api:edit_contact": ("patch", lambda: {"pk": 1, "contact_id": 1}, row(401, anonymous=401)),
     "api:record_assessment": ("post", lambda: {"pk": 1}, row(401, anonymous=401)),
     "api:directory_services": ("get", dict, row(401, anonymous=401)),
     "api:indicators": ("get", dict, row(401, anonymous=401)),
@@ -383,6 +441,15 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "audit:grants": ("get", dict, row(403, supervisor=200, admin=200)),
     "audit:grant_new": ("get", dict, CASEWORK),
     "audit:grant_review": ("post", worker_grant, row(403, supervisor=302, admin=302)),
+    "audit:grant_approve": ("get", worker_grant_request, row(403, supervisor=200, admin=200)),
+    # Alerts on abuse of access: the reader's supervisor and administrators; the rules and "who read
+    # this file", administrators. A review or a rule posted empty comes back with its errors.
+    "audit:alerts": ("get", dict, row(403, supervisor=200, admin=200)),
+    "audit:alert": ("get", demo_alert, row(403, supervisor=200, admin=200)),
+    "audit:alert_review": ("post", demo_alert, row(403, supervisor=400, admin=400)),
+    "audit:alert_rules": ("get", dict, row(403, admin=200)),
+    "audit:alert_rule_edit": ("post", alert_rule, row(403, admin=400)),
+    "audit:person_reads": ("get", lambda: {"pk": worker_person().pk}, row(403, admin=200)),
     # Rule sets: administrators and managers only.
     "intake:rules": ("get", dict, RULE_PAGES),
     "intake:rule": ("get", lambda: {"version": "v1"}, RULE_PAGES),
@@ -394,7 +461,10 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
     "two_factor": ("get", dict, row(302)),
     "two_factor_setup": ("get", dict, row(302)),
     # New backup codes: for the roles that sign in with a second step.
-    "backup_codes": ("post", dict, row(403, supervisor=200, manager=200, admin=200)),
+    "backup_codes": ("post", dict, row(403, supervisor=200, manager=200, admin=200, reviewer=200)),
+    # Resetting a lost second step: administrators only (the reset itself is a confirmed POST).
+    "second_steps": ("get", dict, row(403, admin=200)),
+    "second_step_reset": ("get", lambda: {"pk": account_pk("supervisor")}, row(403, admin=200)),
 }
 
 
@@ -523,7 +593,46 @@ def test_it_answers_each_persona_on_a_case_of_each_kind(kind: str, persona: str,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/cases/?status=all", "/cases/export.xlsx?status=all"])
+def test_it_lists_the_workers_cases_to_no_one_outside_their_work(path: str, as_user) -> None:  # type: ignore[no-untyped-def]
+    """我的個案 and its download, as the other unit's worker and the worker's teammate see them."""
+    import io
+
+    import openpyxl
+
+    case = worker_case()
+    for persona in ("otherunit", "teammate"):
+        response = as_user(persona).get(path)
+        assert response.status_code == 200
+        if "xlsx" in path:
+            sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+            shown = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        else:
+            shown = {row.case.pk for row in response.context["rows"]}
+        assert case.pk not in shown, persona
+    assert case.pk in {row.case.pk for row in as_user("worker").get("/cases/?status=all").context["rows"]}
+
+
+@pytest.mark.django_db
 def test_it_keeps_the_django_admin_for_administrators(as_user) -> None:  # type: ignore[no-untyped-def]
     assert as_user("admin").get("/admin/").status_code == 200
     assert as_user("worker").get("/admin/").status_code == 302
     assert as_user(None).get("/admin/").status_code == 302
+
+
+# Methods no page serves: 405 to everyone, before any other answer (login, 403, 404), on every URL.
+REFUSED_METHODS = ("options", "trace", "put", "delete")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_it_refuses_options_trace_put_and_delete_to_every_persona(name: str, as_user) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    _method, kwargs, _expected = MATRIX[name]
+    url = reverse(name, kwargs=kwargs())
+    for persona in ALL:
+        client = as_user(None if persona == ANON else persona)
+        for method in REFUSED_METHODS:
+            response = getattr(client, method)(url)
+            assert response.status_code == 405, f"{method.upper()} {name} as {persona}"

@@ -328,7 +328,7 @@ def test_it_refuses_an_import_file_above_the_size_cap(tmp_path: Path) -> None:
         ("persons", b"name\n", "expected a .csv or .xlsx file, got no suffix"),
         ("persons.csv", "name,sex\n王,F\n".encode("big5"), "not UTF-8 text: save the CSV as UTF-8"),
         ("persons.xlsx", b"name,sex\n", "not a readable XLSX workbook"),
-        ("persons.csv", b'name\n"' + b"x" * 200_000 + b'"\n', "not a readable CSV file"),
+        ("persons.csv", b'name,sex\n"' + b"x" * 200_000 + b'",F\n', "not a readable CSV file"),
     ],
     ids=["txt", "no-suffix", "big5", "fake-xlsx", "huge-field"],
 )

@@ -51,3 +51,15 @@ def test_it_stays_in_chinese_for_a_browser_that_prefers_english(as_user) -> None
     response = as_user("worker").get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "人員與家戶" in response.content.decode()
     assert response["Content-Language"] == "zh-hant"
+
+
+@pytest.mark.django_db
+def test_a_missing_or_closed_record_answers_a_page_in_the_readers_language(as_user) -> None:  # type: ignore[no-untyped-def]
+    worker = as_user("worker")
+    missing = worker.get("/cases/999999999/")
+    assert missing.status_code == 404
+    page = missing.content.decode()
+    assert "找不到這一頁" in page and "Not Found" not in page and 'href="/"' in page
+    worker.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = worker.get("/cases/999999999/").content.decode()
+    assert "Page not found" in page and "找不到" not in page

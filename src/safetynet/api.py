@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from safetynet.cases.api import router as cases_router
 from safetynet.core.api import router as core_router
+from safetynet.core.schemas import JsonParser
 from safetynet.geo.api import router as geo_router
 from safetynet.indicators.api import router as indicators_router
 from safetynet.intake.api import router as intake_router
 from safetynet.referrals.api import router as referrals_router
 
-api = NinjaAPI(title="SafetyNet API", version="1", urls_namespace="api")
+# The OpenAPI document and its page are read with GET (and HEAD) only, as every page is.
+api = NinjaAPI(
+    title="SafetyNet API",
+    version="1",
+    urls_namespace="api",
+    docs_decorator=require_safe,
+    parser=JsonParser(),
+)
 api.add_router("/", core_router)
 api.add_router("/geo/", geo_router)
 api.add_router("/", intake_router)

@@ -116,3 +116,39 @@ def job_queue(redis_url: str, data_dir: Path) -> dict[str, Any]:
         "huey_class": "huey.SqliteHuey",
         "connection": {"filename": str(data_dir / "jobs.sqlite3")},
     }
+
+
+def audit_anchor(text: str, data: Path) -> str:
+    """`SAFETYNET_AUDIT_ANCHOR`, checked and normalised: "" (no anchoring), an absolute file path (a
+    relative one is taken under the data directory), `syslog:` (the local syslog socket),
+    `syslog:/SOCKET` or `syslog:HOST[:PORT]` (UDP)."""
+    if not text:
+        return ""
+    try:
+        anchor_destination(text)
+    except ValueError as exc:
+        raise ConfigError(f"SAFETYNET_AUDIT_ANCHOR: {exc}") from None
+    if text.startswith("syslog:"):
+        return text
+    return str((data / Path(text).expanduser()).resolve())
+
+
+LOCAL_SYSLOG = "/dev/log"
+SYSLOG_PORT = 514
+
+
+def anchor_destination(text: str) -> tuple[str, str | tuple[str, int]]:
+    """("file", PATH), ("syslog", SOCKET) or ("syslog", (HOST, PORT)), from a setting's text."""
+    if not text.startswith("syslog:"):
+        if "\x00" in text or text.endswith("/"):
+            raise ValueError(f"expected a file path or syslog:[HOST[:PORT]], got {text!r}")
+        return "file", text
+    target = text.removeprefix("syslog:")
+    if not target:
+        return "syslog", LOCAL_SYSLOG
+    if target.startswith("/"):
+        return "syslog", target
+    host, _, port_text = target.partition(":")
+    if not host or (port_text and not port_text.isdigit()) or not 0 < int(port_text or SYSLOG_PORT) < 65536:
+        raise ValueError(f"expected syslog:, syslog:/SOCKET or syslog:HOST[:PORT], got {text!r}")
+    return "syslog", (host, int(port_text or SYSLOG_PORT))

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that reads the request: OPTIONS, TRACE, PUT, DELETE get 405 and nothing else.
+    "safetynet.core.middleware.PageMethodsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,7 +102,8 @@ WSGI_APPLICATION = "safetynet.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of the Django admin's own templates (the admin app comes first among the apps).
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -109,7 +112,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safetynet.core.context_processors.navigation",
             ],
-            "builtins": ["safetynet.core.templatetags.roc", "safetynet.core.templatetags.figures"],
+            "builtins": [
+                "safetynet.core.templatetags.roc",
+                "safetynet.core.templatetags.figures",
+                "safetynet.core.templatetags.words",
+                "safetynet.core.templatetags.forms",
+            ],
         },
     }
 ]
@@ -149,10 +157,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safetynet.core.account_views.locked_out"  # core/locked_out.html, status 429
 
-# Two-factor sign-in (django-otp): TOTP for supervisors, managers and administrators, see
-# `safetynet.core.two_factor`.
+# Two-factor sign-in (django-otp): TOTP for supervisors, managers, administrators and central reviewers,
+# see `safetynet.core.two_factor`; administrators reset a lost one at /account/second-steps/.
 OTP_TOTP_ISSUER = "SafetyNet"
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the Django admin may delete a lost phone's device, never read its key
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # a superuser in the Django admin never reads a device's key
 
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]  # each in its own language
@@ -225,15 +233,48 @@ CONTENT_SECURITY_POLICY = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# Where `safetynet audit anchor` (and the hourly job) notes the access log's head, outside the database:
+# a file, or syslog (see conf.audit_anchor). Empty: no anchoring.
+SAFETYNET_AUDIT_ANCHOR = conf.audit_anchor(conf.env_str("SAFETYNET_AUDIT_ANCHOR"), DATA_DIR)
+# A break-glass opening is for reading. A county that lets its holder write too (a night duty recording
+# the contact it just made) sets this: each write is then flagged with the opening's reason and the
+# holder's supervisor is told (`safetynet.core.access.get_case_for_work`).
+SAFETYNET_BREAK_GLASS_WRITES = conf.env_bool("SAFETYNET_BREAK_GLASS_WRITES", False)
+
 # Scheduled jobs (clocks): an SQLite queue in the data directory; Redis when REDIS_URL is set.
 # Run the worker with `safetynet run_huey` (`safetynet demo` starts one); tests run jobs immediately.
 HUEY = conf.job_queue(conf.env_str("REDIS_URL"), DATA_DIR)
 
+# A request's path may carry a single-use link's token: the loggers that print paths (runserver's
+# request lines, Django's warnings on 4xx and 5xx answers, CSRF refusals) replace it by "…" first
+# (`safetynet.audit.redact`; gunicorn's access log gets the same filter when the app starts).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "safetynet.audit.redact.RedactSecrets"}},
+    "formatters": {
+        # Django's own, restated: naming the `django.server` logger here replaces its default setup.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"level": "INFO", "class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # The job worker (`run_huey`) prints its own lines; don't print them a second time through the root.
-    "loggers": {"huey": {"propagate": False}},
+    "loggers": {
+        # The job worker (`run_huey`) prints its own lines; don't print them a second time through the root.
+        "huey": {"propagate": False},
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.security.csrf": {"filters": ["redact_secrets"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_secrets"],
+        },
+    },
 }

@@ -36,8 +36,8 @@ def row(default: int, anonymous: int = 401, **overrides: int) -> dict[str, int]:
 def other_unit_case():  # type: ignore[no-untyped-def]
     """A 民雄 case worked by the `otherunit` persona (lead, or co-worker if the unit's auto-dispatch chose
     someone else)."""
-    from safetynet.cases.models import CaseStatus
     from safetynet.cases.services import assign_case, set_co_workers
+    from safetynet.domain.casestatus import CaseStatus
 
     case = screened_report(town="10010050").case_links.get().case
     mine = Staff.objects.get(user__username="otherunit")
@@ -84,6 +84,22 @@ CASE_WRITE = {
     "other_unit": row(404, otherunit=201, **NO_CASE_WORK),
     "fpc": row(404, **NO_CASE_WORK),
 }
+# A contact is corrected by its author only: anyone else who sees the case gets the 404 of a missing one.
+CONTACT_AUTHOR = {"worker": "worker", "other_unit": "otherunit", "fpc": "admin"}
+CONTACT_EDIT = {
+    "worker": row(404, worker=200, **NO_CASE_WORK),
+    "other_unit": row(404, otherunit=200, **NO_CASE_WORK),
+    "fpc": row(404, **NO_CASE_WORK),
+}
+
+
+def contact_on(case: Any, target: str) -> str:
+    """A contact recorded on the target case by its author (on the FPC case, by an account that is none
+    of the case staff personas), for a correction to name."""
+    from safetynet.cases.services import record_contact
+
+    author = get_user_model().objects.get(username=CONTACT_AUTHOR[target])
+    return str(record_contact(case, kind="phone", occurred_at=timezone.now(), minutes=5, by=author).pk)
 
 
 @dataclass(frozen=True)
@@ -109,9 +125,20 @@ MATRIX: dict[str, Operation] = {
     "safetynet_intake_api_receive": Operation(
         "post", "/api/v1/reports", "reports:write", {"-": row(201)}, body=lambda: REPORT
     ),
+    # 我的個案: case staff list their own cases (a supervisor the unit's); other roles have none to list.
+    "safetynet_cases_api_case_list": Operation(
+        "get", "/api/v1/cases", "read", {"-": row(200, **NO_CASE_WORK)}
+    ),
     "safetynet_cases_api_case_detail": Operation("get", "/api/v1/cases/{pk}", "read", CASE_READ),
     "safetynet_cases_api_record_contact": Operation(
         "post", "/api/v1/cases/{pk}/contacts", "cases:write", CASE_WRITE, body=contact
+    ),
+    "safetynet_cases_api_edit_contact": Operation(
+        "patch",
+        "/api/v1/cases/{pk}/contacts/{contact_id}",
+        "cases:write",
+        CONTACT_EDIT,
+        body=lambda: {"version": 1, "minutes": 45, "note": "更正"},
     ),
     "safetynet_cases_api_record_assessment": Operation(
         "post", "/api/v1/cases/{pk}/assessments", "cases:write", CASE_WRITE, body=assessment
@@ -159,7 +186,8 @@ def call(operation: Operation, persona: str, url: str) -> int:
         response = client.get(url, operation.query, **headers)
     else:
         body = json.dumps(operation.body() if operation.body else {})
-        response = client.post(url, body, content_type="application/json", **headers)
+        send = getattr(client, operation.method)
+        response = send(url, body, content_type="application/json", **headers)
     if response.status_code == 401:
         assert response.json() == {"detail": "Unauthorized"}  # nothing about why, whose, or which token
     return response.status_code
@@ -174,7 +202,10 @@ def test_it_answers_each_persona_as_declared(operation_id: str, target: str) -> 
     operation = MATRIX[operation_id]
     params = dict(operation.path_params)
     if target != "-":
-        params["pk"] = str(CASES[target]().pk)
+        case = CASES[target]()
+        params["pk"] = str(case.pk)
+        if "{contact_id}" in operation.path:
+            params["contact_id"] = contact_on(case, target)
     url = operation.path.format(**params)
     answered = {persona: call(operation, persona, url) for persona in ALL}
     assert answered == operation.expected[target]

@@ -3,7 +3,9 @@
 with a worker's and a screener's token carrying every scope.
 
 Checks: no 5xx, every answer's status is one the schema documents and its body matches the schema
-given for that status, and the content type is the documented one.
+given for that status, and the content type is the documented one. Every path also answers 405, with
+the methods it serves in `Allow`, to each method the schema does not document for it (OPTIONS, TRACE,
+PUT, DELETE, PATCH, HEAD).
 """
 
 from __future__ import annotations
@@ -90,10 +92,15 @@ SUCCESSES = {
     ("GET", "/api/v1/geo/counties"): (None, {}),
     ("GET", "/api/v1/geo/counties/{code}/towns"): (None, {"path_parameters": {"code": "10010"}}),
     ("POST", "/api/v1/reports"): ("screener", {"body": {**REPORT_EXAMPLE, "external_id": "x"}}),
+    ("GET", "/api/v1/cases"): ("worker", {"query": {"status": "all", "limit": "5"}}),
     ("GET", "/api/v1/cases/{pk}"): ("worker", {}),
     ("POST", "/api/v1/cases/{pk}/contacts"): (
         "worker",
         {"body": {"kind": "home_visit", "minutes": 30, "occurred_at": NOW}},
+    ),
+    ("PATCH", "/api/v1/cases/{pk}/contacts/{contact_id}"): (
+        "worker",
+        {"body": {"version": 1, "minutes": 40, "note": "更正的紀錄"}},
     ),
     ("POST", "/api/v1/cases/{pk}/assessments"): (
         "worker",
@@ -121,6 +128,12 @@ def test_its_successes_match_their_schema(method: str, path: str, own_case) -> N
     data = {key: dict(value) for key, value in data.items()}
     if "{pk}" in path:
         data["path_parameters"] = {"pk": own_case.pk}
+    if "{contact_id}" in path:  # a contact the worker recorded on their case, to correct
+        from safetynet.cases.services import record_contact
+
+        worker = get_user_model().objects.get(username="worker")
+        recorded = record_contact(own_case, kind="phone", occurred_at=timezone.now(), minutes=5, by=worker)
+        data["path_parameters"]["contact_id"] = recorded.pk
     now = timezone.now().isoformat()
     body = data.get("body", {})
     body.update({key: now for key, value in body.items() if value == NOW})
@@ -130,3 +143,22 @@ def test_its_successes_match_their_schema(method: str, path: str, own_case) -> N
         headers = bearer(token)
     response = schema[path][method].Case(**data).call_and_validate(headers=headers, checks=CHECKS)
     assert 200 <= response.status_code < 300, response.text
+
+
+UNDOCUMENTED = ("OPTIONS", "TRACE", "PUT", "DELETE", "PATCH", "HEAD")
+DOCUMENTED: dict[str, set[str]] = {}
+for _operation in schema.get_all_operations():
+    DOCUMENTED.setdefault(_operation.ok().path, set()).add(_operation.ok().method.upper())
+REFUSALS = sorted(
+    (path, method) for path, served in DOCUMENTED.items() for method in UNDOCUMENTED if method not in served
+)
+
+
+@pytest.mark.parametrize(("path", "method"), REFUSALS)
+def test_it_answers_an_undocumented_method_with_405(path: str, method: str, tokens, own_case) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    url = path.replace("{pk}", str(own_case.pk)).replace("{contact_id}", "1").replace("{code}", "10010")
+    response = Client().generic(method, url, HTTP_AUTHORIZATION=f"Bearer {tokens['worker']}")
+    assert response.status_code == 405, f"{method} {path}"
+    assert set(response["Allow"].replace(" ", "").split(",")) >= DOCUMENTED[path] - {"HEAD"}

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from safetynet.core.models import ApiToken
 from safetynet.core.tokens import issue_token, revoke_token
-from tests.api.test_api_matrix import MATRIX, Operation
+from tests.api.test_api_matrix import MATRIX, Operation, contact_on
 from tests.test_access_matrix import worker_case
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def send(operation: Operation, url: str, token: str | None) -> object:
     if operation.method == "get":
         return Client().get(url, operation.query, **headers)
     body = json.dumps(operation.body() if operation.body else {})
-    return Client().post(url, body, content_type="application/json", **headers)
+    return getattr(Client(), operation.method)(url, body, content_type="application/json", **headers)
 
 
 def tampered(token: str) -> str:
@@ -66,7 +66,10 @@ def spoiled(problem: str, operation: Operation) -> tuple[str, ApiToken]:
 def url_for(operation: Operation) -> str:
     params = dict(operation.path_params)
     if "{pk}" in operation.path:
-        params["pk"] = str(worker_case().pk)
+        case = worker_case()
+        params["pk"] = str(case.pk)
+        if "{contact_id}" in operation.path:  # a contact of the worker's, for a correction to name
+            params["contact_id"] = contact_on(case, "worker")
     return operation.path.format(**params)
 
 

@@ -42,7 +42,10 @@ def test_an_administrator_finds_who_opened_a_persons_file_by_national_id(as_user
     html = page.content.decode()
     assert f"/cases/{case.pk}/" in html and "worker" in html
     assert NATIONAL_ID not in html  # the ID typed in is not echoed in the rows
-    assert html.count("<tr") == 2  # the header and the one read
+    # The header, the case read and its person's: the case page shows their address and phones.
+    assert html.count("<tr") == 3
+    read = {(entry.object_type, entry.object_id) for entry in page.context["page"]}
+    assert read == {("cases.case", str(case.pk)), ("people.person", str(case.person_id))}
 
 
 def test_the_lists_that_named_a_person_are_found_by_their_national_id(as_user) -> None:  # type: ignore[no-untyped-def]

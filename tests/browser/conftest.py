@@ -116,7 +116,7 @@ def in_server(server, tmp_path_factory: pytest.TempPathFactory):  # type: ignore
 
 
 # The demo accounts that sign in with a second step: their authenticator keys and backup codes.
-SECOND_STEP_ACCOUNTS = ("supervisor", "manager", "admin")
+SECOND_STEP_ACCOUNTS = ("supervisor", "manager", "admin", "reviewer")
 SECOND_STEP_SECRETS = f"""
 import json
 from django.contrib.auth import get_user_model
@@ -185,7 +185,7 @@ def browser():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def login(browser, server, second_step):  # type: ignore[no-untyped-def]
     """`login("worker", width=390)` → a page logged in as that demo account (past the second step for
-    supervisor, manager and admin: their code typed on the code page, as a person would)."""
+    supervisor, manager, admin and reviewer: their code typed on the code page, as a person would)."""
     contexts = []
 
     def make(username: str, width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]

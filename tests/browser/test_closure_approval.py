@@ -1,4 +1,6 @@
-"""A supervisor approves a worker's closure request on the team page, through a real browser."""
+"""A supervisor decides a worker's closure request on the team page, on a phone, through a real browser:
+Enter in the note returns it (the worker reads the note on the case); approval is its own button, which
+asks first."""
 
 from __future__ import annotations
 
@@ -25,6 +27,26 @@ print(f"CLOSURE={closure.pk} CASE={case.pk}")
 """,
 )
 
+ASK_AGAIN = """
+from django.contrib.auth import get_user_model
+from safetynet.cases.models import Case
+from safetynet.cases.services import request_closure
+closure = request_closure(
+    Case.objects.get(pk={case}),
+    reason="refused",
+    checklist=["plan_reviewed", "last_assessment"],
+    open_clocks_reason="已補結案前評估，案家仍拒絕訪視",
+    by=get_user_model().objects.get(username="worker"),
+)
+print(f"CLOSURE={{closure.pk}}")
+"""
+
+STATUS = """
+from safetynet.cases.models import Case, Closure
+print("STATUS=" + Case.objects.get(pk={case}).status)
+print("APPROVED=" + repr(Closure.objects.get(pk={closure}).approved))
+"""
+
 
 @pytest.fixture
 def waiting_closure(in_server) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -34,23 +56,62 @@ def waiting_closure(in_server) -> tuple[int, int]:  # type: ignore[no-untyped-de
     return int(found.group(1)), int(found.group(2))
 
 
-def test_a_supervisor_approves_a_closure_and_the_case_reads_closed(login, server, waiting_closure) -> None:  # type: ignore[no-untyped-def]
+def state(in_server, case: int, closure: int) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    out = in_server(STATUS.format(case=case, closure=closure))
+    status, approved = re.search(r"STATUS=(\w+)", out), re.search(r"APPROVED=(\w+)", out)
+    assert status is not None and approved is not None
+    return status.group(1), approved.group(1)
+
+
+def test_enter_in_the_note_returns_the_closure_and_approval_asks_first(
+    login, server, in_server, waiting_closure
+) -> None:  # type: ignore[no-untyped-def]
     closure, case = waiting_closure
-    supervisor = login("supervisor")
+    supervisor = login("supervisor", width=390, height=844)
     supervisor.goto(f"{server}/cases/team/")
     card = supervisor.locator(f"[data-testid=closure-{closure}]")
-    assert "案家明確拒絕訪視" in card.inner_text()
-    assert "拒絕服務" in card.inner_text()
-    shot(supervisor, "supervisor-team")
-    card.locator("[data-testid=approve]").click()
-    supervisor.wait_for_url(f"{server}/cases/team/")
-    assert supervisor.locator(f"[data-testid=closure-{closure}]").count() == 0
-    assert supervisor.locator("ul.messages").count() == 1
+    assert "案家明確拒絕訪視" in card.inner_text() and "拒絕服務" in card.inner_text()
+    shot(supervisor, "supervisor-team-closure-390")
 
-    supervisor.goto(f"{server}/cases/{case}/")
-    assert "已結案" in supervisor.locator("[data-testid=case-status]").inner_text()
+    # Enter in the note: the closure goes back to the worker with the note; nothing asks, nothing closes.
+    asked: list[str] = []
+    answer = {"yes": False}
+
+    def reply(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.accept() if answer["yes"] else dialog.dismiss()
+
+    supervisor.on("dialog", reply)
+    note = card.locator("[data-testid=return-note]")
+    note.fill("請先完成結案前評估，再送審")
+    note.press("Enter")
+    supervisor.wait_for_url(f"{server}/cases/team/")
+    assert asked == []
+    assert supervisor.locator(f"[data-testid=closure-{closure}]").count() == 0
+    assert "已退回結案申請" in supervisor.locator("ul.messages").inner_text()
+    assert state(in_server, case, closure) == ("assessing", "False")
 
     worker = login("worker", width=390, height=844)
+    worker.goto(f"{server}/cases/{case}/")
+    returned = worker.locator("[data-testid=returned-closure]")
+    assert "請先完成結案前評估，再送審" in returned.inner_text()
+    shot(worker, "worker-closure-returned-390")
+
+    # The worker asks again; approving asks first, and saying no to the question closes nothing.
+    found = re.search(r"CLOSURE=(\d+)", in_server(ASK_AGAIN.format(case=case)))
+    assert found is not None
+    again = int(found.group(1))
+    supervisor.goto(f"{server}/cases/team/")
+    approve = supervisor.locator(f"[data-testid=closure-{again}] [data-testid=approve]")
+    approve.click()
+    assert len(asked) == 1 and "確定核准" in asked[0]  # the question was asked, and dismissed
+    assert state(in_server, case, again) == ("review", "None")
+
+    answer["yes"] = True
+    with supervisor.expect_navigation():
+        approve.click()
+    assert supervisor.locator(f"[data-testid=closure-{again}]").count() == 0
+    assert state(in_server, case, again) == ("closed", "True")
     worker.goto(f"{server}/cases/{case}/")
     assert "已結案" in worker.locator("[data-testid=case-status]").inner_text()
 

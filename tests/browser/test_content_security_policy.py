@@ -130,6 +130,8 @@ def test_a_new_supervisor_enrols_an_app_at_the_first_login(browser, server, in_s
         shot(page, "two-factor-backup-codes-390")
         page.locator(".two-factor a.btn").click()
         page.wait_for_url(f"{server}/")
+        assert not page.locator("nav.areas").is_visible()  # on a phone the areas wait behind 選單
+        page.click("[data-testid=menu-toggle]")
         assert page.locator("nav.areas").is_visible()
         assert refused == []
     finally:

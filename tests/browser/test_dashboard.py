@@ -80,7 +80,10 @@ def test_it_shows_a_manager_the_engines_numbers_for_chiayi_county_with_charts(
     assert (
         staffing.locator("rect.bar.filled").count() == page.locator("[data-testid=staffing] tbody tr").count()
     )
-    assert len(staffing.locator("text.key").all_text_contents()) == 3
+    # Approved, filled and the threshold; and, where a group falls short, its striped bar named in the key.
+    short = page.locator("[data-testid=staffing] .badge.bad").count()
+    assert staffing.locator("rect.short").count() == short
+    assert len(staffing.locator("text.key").all_text_contents()) == 3 + (1 if short else 0)
     assert page.locator("#caseload-chart rect.bar").count() >= 1
 
     page.screenshot(path=str(SHOTS / "dashboard-1280.png"), full_page=True)

@@ -47,8 +47,12 @@ def test_a_worker_refers_the_partner_accepts_and_completes_and_the_worker_reads_
     assert "已接受" in partner.locator("[data-testid=referral-status]").inner_text()
     partner.click("[data-testid=move-in_progress]")
     assert "服務中" in partner.locator("[data-testid=referral-status]").inner_text()
-    partner.fill("#note-completed", "已核定兒少生活扶助三個月，並安排課後照顧")
-    partner.click("[data-testid=confirm-completed]")
+    partner.fill("#move-completed-note", "已核定兒少生活扶助三個月，並安排課後照顧")
+    asked: list[str] = []
+    partner.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))  # it ends the loop
+    with partner.expect_navigation():
+        partner.click("[data-testid=confirm-completed]")
+    assert asked and "完成" in asked[0]
     assert "已完成" in partner.locator("[data-testid=referral-status]").inner_text()
     shot(partner, "partner-referral-completed")
 

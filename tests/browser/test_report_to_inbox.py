@@ -19,19 +19,28 @@ def test_a_report_goes_from_the_form_through_screening_to_the_workers_inbox(logi
     subject.locator("select[name='subjects-0-role']").select_option("child")
     subject.locator("input[name='subjects-0-name']").fill("林測試")
     subject.locator("input[name='subjects-0-birth_date']").fill("105/3/4")
-    subject.locator("select[name='subjects-0-town']").select_option("10010020")  # 朴子市
-    subject.locator("input[name='subjects-0-types'][value='VF']").check()
-    subject.locator("summary").click()
-    subject.locator("input[name='subjects-0-flags'][value='vulnerability:1']").check()
+    subject.locator("[data-town-input]").fill("朴子")  # the town typed: 嘉義縣朴子市
+    subject.locator("[data-town-input]").press("Enter")
+    assert subject.locator("select[name='subjects-0-town']").input_value() == "10010020"
+    subject.locator("[data-chips-input][data-for='subjects-0-types']").fill("VF")
+    subject.locator("[data-chips-input][data-for='subjects-0-types']").press("Enter")
+    subject.locator("details.more > summary").click()
+    subject.locator("[data-chips-input][data-for='subjects-0-flags']").fill("經濟")
+    subject.locator("[data-chips-input][data-for='subjects-0-flags']").press("Enter")
     shot(desk, "screener-new-report")
     form.locator("button[type=submit]").click()
     desk.wait_for_selector("[data-testid=confirm]")
     report_url = desk.url
     shot(desk, "screener-report-suggestion")
+    desk.once("dialog", lambda dialog: dialog.accept())  # 確認並派案 asks first
     desk.click("[data-testid=confirm]")
     desk.wait_for_selector("[data-testid=outcome]")
     assert desk.locator("[data-testid=outcome]").inner_text().startswith("待督導分派")
-    assert "screener" in desk.locator("[data-testid=screened-by]").inner_text()
+    decided = desk.locator("[data-testid=screened-by]").inner_text()
+    assert (
+        "screener" not in decided
+        and desk.locator("[data-testid=whoami]").inner_text().split(" · ")[0] in decided
+    )
 
     supervisor = login("supervisor")
     supervisor.goto(f"{server}/cases/queue/")

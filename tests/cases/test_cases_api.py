@@ -135,3 +135,81 @@ def test_an_administrator_edits_the_follow_up_frequencies_and_route_services(as_
     assert admin.get("/admin/intake/routeservice/").status_code == 200
     assert admin.get("/admin/org/role/").status_code == 200
     assert as_user("manager").get("/admin/cases/followuprule/").status_code in (302, 403)
+
+
+# --- correcting a contact (PATCH) -------------------------------------------------------------------
+
+
+def patch(client, username: str, path: str, body: Any):  # type: ignore[no-untyped-def]
+    _, token = issue_token(get_user_model().objects.get(username=username), scopes=["cases:write"])
+    text = body if isinstance(body, str) else json.dumps(body)
+    return client.patch(path, text, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def recorded(api) -> tuple[Case, int]:  # type: ignore[no-untyped-def]
+    case = open_case_of("worker")
+    response = api("worker", f"/api/v1/cases/{case.pk}/contacts", visit(note="原本的紀錄"))
+    return case, response.json()["id"]
+
+
+def test_its_author_corrects_a_contact_and_the_fields_left_out_keep_their_values(api, client) -> None:  # type: ignore[no-untyped-def]
+    case, pk = recorded(api)
+    response = patch(
+        client, "worker", f"/api/v1/cases/{case.pk}/contacts/{pk}", {"version": 1, "minutes": 55}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == 2 and response.json()["id"] == pk
+    contact = Contact.objects.get(pk=pk)
+    assert (contact.minutes, contact.note, contact.place, contact.kind) == (
+        55,
+        "原本的紀錄",
+        "案家",
+        "home_visit",
+    )
+    assert contact.revisions.get().minutes == 40
+
+
+def test_a_stale_version_answers_409_with_the_current_one(api, client) -> None:  # type: ignore[no-untyped-def]
+    case, pk = recorded(api)
+    path = f"/api/v1/cases/{case.pk}/contacts/{pk}"
+    assert patch(client, "worker", path, {"version": 1, "note": "第一次更正"}).status_code == 200
+    stale = patch(client, "worker", path, {"version": 1, "note": "第二台裝置"})
+    assert stale.status_code == 409 and stale.json()["version"] == 2
+    assert Contact.objects.get(pk=pk).note == "第一次更正"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "version"),
+        ({"version": "1"}, "version"),
+        ({"version": 1, "minutes": "many"}, "minutes"),
+        ({"version": 1, "minutes": 0}, "minutes"),
+        ({"version": 1, "kind": "telepathy"}, "kind"),
+        ({"version": 1, "occurred_at": "yesterday"}, "occurred_at"),
+        ({"version": 1, "place": "x" * 101}, "place"),
+        ({"version": 1, "note": 5}, "note"),
+        ({"version": 1, "note": "a\x00b"}, "note"),
+        ([1, 2], "$"),
+        ("{", "$"),
+    ],
+)
+def test_bad_input_is_a_422_naming_the_field_and_changes_nothing(api, client, body, field) -> None:  # type: ignore[no-untyped-def]
+    case, pk = recorded(api)
+    response = patch(client, "worker", f"/api/v1/cases/{case.pk}/contacts/{pk}", body)
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert Contact.objects.get(pk=pk).version == 1
+
+
+def test_another_accounts_contact_is_not_found(api, client) -> None:  # type: ignore[no-untyped-def]
+    case, pk = recorded(api)
+    assert (
+        patch(client, "supervisor", f"/api/v1/cases/{case.pk}/contacts/{pk}", {"version": 1}).status_code
+        == 404
+    )
+    other = Case.objects.open().exclude(pk=case.pk).filter(lead__user__username="worker").first()
+    assert other is not None  # the worker's own other case: the contact is not on it
+    assert (
+        patch(client, "worker", f"/api/v1/cases/{other.pk}/contacts/{pk}", {"version": 1}).status_code == 404
+    )

@@ -138,7 +138,7 @@ def test_it_offers_today_and_now_and_big_choices(as_user) -> None:  # type: igno
     page = as_user("worker").get(f"/cases/{case.pk}/contacts/new/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert rocdate.format(timezone.localdate(), "dot") in html
+    assert rocdate.format(timezone.localdate(), "slash") in html
     for label in ("家訪", "電訪", "面談", "外展", "網絡聯繫"):
         assert label in html
     assert 'inputmode="numeric"' in html and 'data-minutes="15"' in html
@@ -154,7 +154,7 @@ def test_it_records_a_contact_and_says_when_the_next_visit_is_due(as_user) -> No
     assert (contact.kind, contact.minutes, contact.note) == ("home_visit", 45, "家中整潔，案母情緒穩定")
     (planned,) = running(case, "visit")
     page = client.get(response["Location"])
-    due = rocdate.format(timezone.localtime(planned.due_at).date())
+    due = rocdate.format(timezone.localtime(planned.due_at).date(), "slash")
     (message,) = [str(m) for m in page.context["messages"]]
     assert due in message
     assert page.context["visit"] == planned
@@ -224,3 +224,12 @@ def test_it_answers_404_to_a_worker_of_another_unit(as_user) -> None:  # type: i
     assert other.get(f"/cases/{case.pk}/contacts/new/").status_code == 404
     assert other.post(f"/cases/{case.pk}/contacts/new/", form()).status_code == 404
     assert not case.contacts.exists()
+
+
+def test_it_takes_a_contact_typed_in_the_minute_the_case_opened() -> None:
+    case = worker_case(days_ago=1)
+    typed = (timezone.now() - datetime.timedelta(hours=1)).replace(second=0, microsecond=0)
+    Case.objects.filter(pk=case.pk).update(opened_at=typed + datetime.timedelta(seconds=40))
+    case.refresh_from_db()
+    visit(case, typed)  # the form's time, to the minute: the minute the case opened in
+    assert case.contacts.count() == 1

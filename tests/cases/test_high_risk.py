@@ -16,6 +16,7 @@ from safetynet.intake.services import receive_report, screen_report
 from safetynet.org.models import AccessKind, Staff, UnitKind
 from safetynet.org.services import create_account
 from tests.accounts import log_in
+from tests.html_forms import form_with
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +189,18 @@ def test_a_delisting_without_a_retest_shows_on_its_row_and_saves_nothing() -> No
     assert "TIPVDA" in errors[f"decision-{delist.pk}"][0]
     assert RiskMeeting.objects.count() == before
     assert Case.objects.get(pk=delist.pk).high_risk
+    # Every choice stays as made, and the problem is listed at the top, linked to its row.
+    html = response.content.decode()
+    assert 'data-testid="error-summary"' in html
+    kept = form_with(html, action="", having=f"note-{keep.pk}").data()
+    assert kept[f"decision-{keep.pk}"] == "keep" and kept[f"decision-{delist.pk}"] == "delist"
+
+
+def test_enter_in_a_note_never_sends_the_meetings_decisions() -> None:
+    ipv_case(tipvda=9)
+    html = fpc_client("supervisor").get("/cases/high-risk/meetings/new/").content.decode()
+    meeting = form_with(html, action="", having="title")
+    assert "data-enter-moves" in meeting.attrs  # Enter moves to the next field; the button saves
 
 
 @pytest.mark.parametrize(

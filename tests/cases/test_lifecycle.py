@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from safetynet.cases.models import Case, CaseReport, CaseStatus, Clock, StatusChange
+from safetynet.cases.models import Case, CaseReport, Clock, StatusChange
 from safetynet.cases.services import (
     EditConflict,
     assign_case,
@@ -24,6 +24,7 @@ from safetynet.cases.services import (
 )
 from safetynet.core.errors import DomainError
 from safetynet.core.models import Notification
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.domain.clocks import add_months
 from safetynet.intake.models import DispatchOutcome
 from safetynet.intake.services import receive_report, screen_report

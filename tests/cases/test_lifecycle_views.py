@@ -10,16 +10,20 @@ from django.test import Client
 from django.utils import timezone
 
 from safetynet.cases.lifecycle_views import incoming_transfers
-from safetynet.cases.models import Case, CaseStatus, Closure, Transfer
+from safetynet.cases.models import Case, Closure, Transfer
 from safetynet.cases.services import assign_case, change_status, request_closure, request_transfer
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.intake.services import receive_report, screen_report
 from safetynet.org.models import AccessKind, Staff, Unit
 from safetynet.org.services import create_account
 from tests.accounts import log_in
+from tests.html_forms import form_with
 
 pytestmark = pytest.mark.django_db
 
 OTHER_UNIT = "嘉義縣民雄社會福利服務中心"
+# What the approve button's own form sends: the decision on the button, the confirmation beside it.
+APPROVE = {"decide-decision": "approve", "decide-confirm": "yes"}
 
 
 def user(name: str):  # type: ignore[no-untyped-def]
@@ -238,7 +242,13 @@ def test_a_closure_request_needs_the_checklist_and_a_reason_for_running_clocks(a
     client = as_user("worker")
     base = {"close-version": case.version, "close-reason": "goals_met"}
     unchecked = client.post(f"/cases/{case.pk}/closure/", base)
-    assert errors(unchecked) == {"checklist": ["結案前須完成：服務計畫目標已逐項檢視"]}
+    # Both problems in one round, each on its field and in the summary at the top.
+    assert errors(unchecked) == {
+        "checklist": ["結案前須完成：服務計畫目標已逐項檢視"],
+        "open_clocks_reason": [errors(unchecked)["open_clocks_reason"][0]],
+    }
+    assert "個時限未完成" in errors(unchecked)["open_clocks_reason"][0]
+    assert 'data-testid="error-summary"' in page(unchecked)
     running = client.post(f"/cases/{case.pk}/closure/", {**base, "close-checklist": ["plan_reviewed"]})
     assert list(errors(running)) == ["open_clocks_reason"]
     bad = client.post(
@@ -265,19 +275,17 @@ def test_the_supervisor_approves_or_returns_with_a_note(as_user) -> None:  # typ
     returned = client.post(url, {"decide-decision": "return", "decide-decision_note": "請補評估"})
     assert returned.status_code == 302 and fresh(case).status == CaseStatus.SERVING
     again = in_review(fresh(case))
-    approved = client.post(f"/cases/closure-requests/{again.pk}/decide/", {"decide-decision": "approve"})
+    approved = client.post(f"/cases/closure-requests/{again.pk}/decide/", APPROVE)
     assert approved.status_code == 302 and approved["Location"] == f"/cases/{case.pk}/"
     assert fresh(case).status == CaseStatus.CLOSED and fresh(case).closed_at is not None
-    twice = client.post(f"/cases/closure-requests/{again.pk}/decide/", {"decide-decision": "approve"})
+    twice = client.post(f"/cases/closure-requests/{again.pk}/decide/", APPROVE)
     assert twice.status_code == 200 and "此結案申請已審核" in page(twice)
 
 
 def test_a_closed_case_offers_reopening_and_reopens_with_a_reason(as_user) -> None:  # type: ignore[no-untyped-def]
     case = worker_case()
     closure = in_review(case)
-    as_user("supervisor").post(
-        f"/cases/closure-requests/{closure.pk}/decide/", {"decide-decision": "approve"}
-    )
+    as_user("supervisor").post(f"/cases/closure-requests/{closure.pk}/decide/", APPROVE)
     client = as_user("worker")
     assert f'action="/cases/{case.pk}/reopen/"' in page(client.get(f"/cases/{case.pk}/"))
     empty = client.post(f"/cases/{case.pk}/reopen/", {"reopen-reason": " "})
@@ -287,6 +295,111 @@ def test_a_closed_case_offers_reopening_and_reopens_with_a_reason(as_user) -> No
     assert fresh(case).status == CaseStatus.ASSESSING
     html = page(client.get(f"/cases/{case.pk}/"))
     assert "案家再度求助" in html and "已結案" in html  # the history keeps the closure
+
+
+# --- safe decisions: approval is never what Enter sends --------------------------------------------
+
+
+def decide_forms(html: str, closure: Closure) -> tuple:  # type: ignore[type-arg]
+    """The return form and the approve form of a closure, as the page renders them."""
+    action = f"/cases/closure-requests/{closure.pk}/decide/"
+    return form_with(html, action=action, having="decide-decision_note"), form_with(
+        html, action=action, having="decide-confirm"
+    )
+
+
+def test_enter_in_the_supervisors_note_returns_the_closure_and_never_approves(as_user) -> None:  # type: ignore[no-untyped-def]
+    case = change_status(worker_case(), CaseStatus.SERVING, by=user("worker"))
+    closure = in_review(case)
+    client = as_user("supervisor")
+    returning, approving = decide_forms(page(client.get(f"/cases/{case.pk}/")), closure)
+    # The note's form: Enter there sends 退回 (its only button); approval is not in it.
+    assert returning.text_fields() == ["decide-decision_note"]
+    assert all(b.value != "approve" for b in returning.buttons)
+    assert "approve" not in returning.data().values()
+    # Approval: a form of its own with no field to press Enter in, whose button asks first.
+    assert approving.text_fields() == [] and not any(f["tag"] == "textarea" for f in approving.fields)
+    assert approving.button("approve").attrs.get("data-confirm")
+    response = client.post(returning.action, returning.enter(**{"decide-decision_note": "請補結案前評估"}))
+    assert response.status_code == 302
+    closure.refresh_from_db()
+    assert closure.approved is False and closure.decision_note == "請補結案前評估"
+    assert fresh(case).status == CaseStatus.SERVING
+
+
+def test_a_case_in_review_leaves_it_only_by_the_supervisors_decision(as_user) -> None:  # type: ignore[no-untyped-def]
+    case = change_status(worker_case(), CaseStatus.SERVING, by=user("worker"))
+    in_review(case)
+    client = as_user("worker")
+    assert 'data-testid="move-' not in page(client.get(f"/cases/{case.pk}/"))
+    moved = client.post(f"/cases/{case.pk}/status/", {"status": "follow_up"})
+    assert moved.status_code == 200 and "status" in moved.context["form"].errors
+    assert fresh(case).status == CaseStatus.REVIEW
+
+
+def test_approval_needs_its_own_button_and_a_confirmation(as_user) -> None:  # type: ignore[no-untyped-def]
+    case = worker_case()
+    closure = in_review(case)
+    client = as_user("supervisor")
+    url = f"/cases/closure-requests/{closure.pk}/decide/"
+    _returning, approving = decide_forms(page(client.get(f"/cases/{case.pk}/")), closure)
+    # The approve form sent without its button (a script, or Enter were there a field): no decision.
+    bare = client.post(url, approving.data())
+    assert bare.status_code == 200 and "decision" in bare.context["form"].errors
+    # An older form's POST, or a hand-made one, naming approval without the confirmation: refused.
+    replayed = client.post(url, {"decide-decision": "approve", "decide-decision_note": ""})
+    assert replayed.status_code == 200 and "decision" in replayed.context["form"].errors
+    assert fresh(case).status == CaseStatus.REVIEW
+    done = client.post(url, approving.click("approve"))
+    assert done.status_code == 302 and fresh(case).status == CaseStatus.CLOSED
+
+
+def test_a_refused_return_keeps_the_note_typed_and_the_worker_reads_the_returned_note(as_user) -> None:  # type: ignore[no-untyped-def]
+    case = worker_case()
+    closure = in_review(case)
+    supervisor = as_user("supervisor")
+    url = f"/cases/closure-requests/{closure.pk}/decide/"
+    long_note = "請補上結案前評估與家訪紀錄" * 30  # over the 300 characters a note holds
+    refused = supervisor.post(url, {"decide-decision": "return", "decide-decision_note": long_note})
+    assert refused.status_code == 200 and fresh(case).status == CaseStatus.REVIEW
+    returning, _approving = decide_forms(page(refused), closure)
+    assert returning.data()["decide-decision_note"] == long_note  # nothing typed is lost
+    assert 'data-testid="error-summary"' in page(refused)
+    supervisor.post(url, {"decide-decision": "return", "decide-decision_note": "請補上結案前評估"})
+    worker_page = page(as_user("worker").get(f"/cases/{case.pk}/"))
+    block = worker_page.split('data-testid="returned-closure"')[1].split("</div>\n</div>")[0]
+    assert "請補上結案前評估" in block and staff("supervisor").name in block
+    # Asking again starts from what was sent: the reason and the checklist are chosen already.
+    again = form_with(worker_page, action=f"/cases/{case.pk}/closure/")
+    assert again.data()["close-reason"] == "goals_met" and again.data()["close-checklist"] == "plan_reviewed"
+
+
+def test_the_final_moves_of_the_panel_ask_first_and_are_not_sent_by_enter(as_user) -> None:  # type: ignore[no-untyped-def]
+    case = worker_case()
+    html = page(as_user("worker").get(f"/cases/{case.pk}/"))
+    not_opened = form_with(html, action=f"/cases/{case.pk}/status/", having="reason")
+    transfer = form_with(html, action=f"/cases/{case.pk}/transfer/")
+    for form in (not_opened, transfer):
+        assert form.text_fields() == [], form.action  # reasons are text areas: Enter starts a line
+        assert form.buttons[0].attrs.get("data-confirm"), form.action
+    closure_request = form_with(html, action=f"/cases/{case.pk}/closure/")
+    assert "data-enter-moves" in closure_request.attrs
+    closed = in_review(case)
+    as_user("supervisor").post(f"/cases/closure-requests/{closed.pk}/decide/", APPROVE)
+    reopen = form_with(page(as_user("worker").get(f"/cases/{case.pk}/")), action=f"/cases/{case.pk}/reopen/")
+    assert reopen.text_fields() == [] and reopen.buttons[0].attrs.get("data-confirm")
+
+
+def test_a_refused_form_of_the_panel_comes_back_with_what_was_typed(as_user) -> None:  # type: ignore[no-untyped-def]
+    case = worker_case()
+    client = as_user("worker")
+    typed = "家長表示將搬家，尚未確定地址"
+    refused = client.post(f"/cases/{case.pk}/transfer/", {"xfer-to_unit": "", "xfer-reason": typed})
+    assert refused.status_code == 200 and "to_unit" in refused.context["form"].errors
+    again = form_with(page(refused), action=f"/cases/{case.pk}/transfer/")
+    assert again.data()["xfer-reason"] == typed
+    assert again.buttons[0].attrs.get("data-confirm")
+    assert 'data-testid="error-summary"' in page(refused)
 
 
 # --- transfer -------------------------------------------------------------------------------------
@@ -302,7 +415,7 @@ def test_a_transfer_is_asked_answered_by_the_receiving_supervisor_and_moves_the_
     transfer = Transfer.objects.get(case=case)
     boss = other_unit_supervisor_client()
     assert list(incoming_transfers(other_unit_supervisor())) == [transfer]
-    assert not incoming_transfers(user("supervisor")).exists()
+    assert transfer not in incoming_transfers(user("supervisor"))  # (the demo's own transfer waits there)
     assert not incoming_transfers(user("worker")).exists()
     assert boss.get(f"/cases/{case.pk}/").status_code == 404  # not theirs yet
     shown = page(boss.get(f"/cases/transfers/{transfer.pk}/"))
@@ -337,6 +450,29 @@ def test_a_declined_transfer_needs_a_note(as_user) -> None:  # type: ignore[no-u
     assert declined.status_code == 302
     assert 'data-testid="transfer-answer"' in page(boss.get(f"/cases/transfers/{transfer.pk}/"))
     assert fresh(case).unit_id == staff("worker").unit_id
+
+
+def test_the_receiving_supervisor_answers_with_two_buttons_neither_sent_by_enter(as_user) -> None:  # type: ignore[no-untyped-def]
+    case = worker_case()
+    transfer = request_transfer(
+        case, to_unit=Unit.objects.get(name=OTHER_UNIT), reason="遷居", by=user("worker")
+    )
+    boss = other_unit_supervisor_client()
+    url = f"/cases/transfers/{transfer.pk}/decide/"
+    html = page(boss.get(f"/cases/transfers/{transfer.pk}/"))
+    accept = form_with(html, action=url, having="worker")
+    decline = form_with(html, action=url, having="decision_note")
+    for form in (accept, decline):
+        assert form.text_fields() == [] and len(form.buttons) == 1
+        assert form.buttons[0].attrs.get("data-confirm")
+    assert accept.buttons[0].value == "accept" and decline.buttons[0].value == "decline"
+    # A decline refused for want of a reason comes back with the worker chosen and nothing lost.
+    refused = boss.post(url, decline.click("decline-transfer", decision_note="  "))
+    assert refused.status_code == 200 and "decision_note" in refused.context["form"].errors
+    assert (
+        fresh(case).unit_id == staff("worker").unit_id
+        and Transfer.objects.get(pk=transfer.pk).accepted is None
+    )
 
 
 def test_bad_transfer_input_is_a_message_not_an_error_page(as_user) -> None:  # type: ignore[no-untyped-def]

@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from safetynet.cases import selectors
-from safetynet.cases.models import CaseReport, CaseStatus, SupervisionSession
+from safetynet.cases.models import CaseReport, SupervisionSession
+from safetynet.cases.selectors import Load
 from safetynet.cases.services import record_supervision
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.org.models import Staff
 from tests.cases.test_team import MHSW_LOADS, build_team, open_cases, waiting_closure
 
@@ -18,18 +20,18 @@ from tests.cases.test_team import MHSW_LOADS, build_team, open_cases, waiting_cl
 @pytest.mark.parametrize(
     ("open_cases", "capacity", "percent", "state"),
     [
-        (211, 175, 121, "bad"),  # seed 000: 120.57% reads 121%, never 120%
-        (175, 175, 100, "warn"),
-        (176, 175, 101, "bad"),
-        (174, 175, 100, "ok"),  # 99.4% rounds up to 100% but is not above the standard
-        (0, 25, 0, "ok"),
-        (5, None, None, ""),
-        (5, 0, None, ""),
+        (211, 175, 121, Load.OVER),  # seed 000: 120.57% reads 121%, never 120%
+        (175, 175, 100, Load.AT),
+        (176, 175, 101, Load.OVER),
+        (174, 175, 100, Load.UNDER),  # 99.4% rounds up to 100% but is not above the standard
+        (0, 25, 0, Load.UNDER),
+        (5, None, None, None),
+        (5, 0, None, None),
     ],
 )
 def test_load_reads_above_100_only_above_the_standard(open_cases, capacity, percent, state) -> None:  # type: ignore[no-untyped-def]
     assert selectors.load_percent(open_cases, capacity) == percent
-    assert selectors.load_state(open_cases, capacity) == state
+    assert selectors.load_state(open_cases, capacity) is state
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.utils import timezone
 from safetynet.cases.models import Case, SupervisionCase, SupervisionSession
 from safetynet.domain import rocdate
 from safetynet.org.models import Staff
+from tests.html_forms import form_with
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_it_records_a_session_with_attendees_and_a_case_note(as_user) -> None:  
     listing = supervisor.get("/cases/supervision/")
     html = listing.content.decode()
     assert f'data-testid="session-{session.pk}"' in html
-    assert rocdate.format(session.held_on) in html
+    assert rocdate.format(session.held_on, "slash") in html
     year = rocdate.to_roc_year(session.held_on)
     counts = {y.roc_year: (y.internal, y.external) for y in listing.context["counts"]}
     assert counts[year][0] >= 1
@@ -108,6 +109,12 @@ def test_bad_input_shows_on_the_field_and_saves_nothing(as_user, overrides, fiel
     assert response.status_code == 200
     assert response.context["form"].errors.get(field), response.context["form"].errors
     assert SupervisionSession.objects.count() == before
+    assert 'data-testid="error-summary"' in response.content.decode()
+
+
+def test_the_session_form_is_saved_by_its_button_only(as_user) -> None:  # type: ignore[no-untyped-def]
+    html = as_user("supervisor").get("/cases/supervision/new/").content.decode()
+    assert "data-enter-moves" in form_with(html, action="", having="supervisor_name").attrs
 
 
 def test_an_attendee_or_a_case_of_another_unit_is_refused(as_user) -> None:  # type: ignore[no-untyped-def]

@@ -21,13 +21,14 @@ from django.test import override_settings
 
 from safetynet.audit.models import Action, AuditEntry, ChainHead
 from safetynet.audit.services import verify_chain
-from safetynet.cases.models import Case, CaseStatus, ClosureReason
+from safetynet.cases.models import Case, ClosureReason
 from safetynet.cases.services import request_closure
 from safetynet.core import backup as backup_module
 from safetynet.core import backupfile
 from safetynet.core.backup import backed_up_models
 from safetynet.core.crypto import KeyRing, generate_key, generate_key_ring
 from safetynet.domain import nationalid
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.people.models import Person, Sex
 from safetynet.people.services import PersonData, register_person
 

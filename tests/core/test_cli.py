@@ -32,6 +32,7 @@ def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
             "SAFETYNET_FIELD_KEYS: required",
         ),
         ({"SAFETYNET_DEBUG": "maybe"}, "SAFETYNET_DEBUG: expected true or false"),
+        ({"SAFETYNET_AUDIT_ANCHOR": "syslog:host:port"}, "SAFETYNET_AUDIT_ANCHOR: expected syslog:"),
     ],
 )
 def test_it_reports_a_bad_setting_in_one_line(tmp_path: Path, env: dict[str, str], expected: str) -> None:

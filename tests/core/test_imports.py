@@ -83,3 +83,29 @@ def test_it_reads_xlsx_and_refuses_unknown_columns(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("import", "staff", str(bad), stderr=err)
     assert "row 1, column salary: unknown column" in err.getvalue()
+
+
+def test_it_imports_a_staff_members_phone_extension_and_refuses_one_that_is_not_digits(
+    tmp_path: Path,
+) -> None:
+    good = write_csv(
+        tmp_path / "staff.csv",
+        [
+            "name,unit,role,hired_on,phone_extension",
+            "分機同仁,嘉義縣朴子社會福利服務中心,social_worker,113/07/01,214",
+        ],
+    )
+    call_command("import", "staff", str(good), stdout=io.StringIO())
+    assert Staff.objects.get(name="分機同仁").phone_extension == "214"
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        [
+            "name,unit,role,hired_on,phone_extension",
+            "錯分機,嘉義縣朴子社會福利服務中心,social_worker,113/07/01,#12",
+        ],
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", "staff", str(bad), stderr=err)
+    assert "row 2, column phone_extension" in err.getvalue()
+    assert not Staff.objects.filter(name="錯分機").exists()

@@ -11,8 +11,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from safetynet.cases.models import Case, CaseStatus
+from safetynet.cases.models import Case
 from safetynet.demo import caseloads
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.org.models import Staff
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from safetynet.demo import login_lines, write_login_sheet
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-SECOND_STEP = ("supervisor", "manager", "admin")
+SECOND_STEP = ("supervisor", "manager", "admin", "reviewer")
 LINE = re.compile(r"  (\w+) +key ((?:[A-Z2-7]{4} ?)+)  backup codes (.+)")
 
 

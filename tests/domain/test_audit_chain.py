@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safetynet.domain.auditchain import GENESIS, Link, first_break, link_hash
+from safetynet.domain.auditchain import (
+    ANCHOR_MARK,
+    GENESIS,
+    Anchor,
+    AnchorUnreadable,
+    Link,
+    first_break,
+    link_hash,
+    read_anchors,
+)
 
 KEY = b"k" * 32
 
@@ -107,3 +117,41 @@ def test_a_missing_head_is_found() -> None:
     links = chain([{"n": 1}])
     broken = first_break(KEY, links, None)
     assert broken is not None and "head is missing" in broken.reason
+
+
+def anchor(link: Link, at: str = "2026-12-01T03:00:00+00:00") -> Anchor:
+    return Anchor(link.seq, link.hash, at)
+
+
+def test_a_chain_cut_and_its_head_rewritten_is_found_through_an_anchor() -> None:
+    links = chain([{"n": n} for n in range(5)])
+    kept = links[:3]
+    broken = first_break(KEY, kept, head(kept), [anchor(links[1]), anchor(links[4])])
+    assert broken is not None and broken.seq == 4
+    assert "shorter than its anchor of 2026-12-01T03:00:00+00:00" in broken.reason
+
+
+def test_an_anchored_entry_whose_hash_changed_is_found() -> None:
+    links = chain([{"n": n} for n in range(3)])
+    forged = chain([{"n": n} for n in range(2)] + [{"n": 99}])
+    broken = first_break(KEY, forged, head(forged), [anchor(links[2])])
+    assert broken is not None and broken.seq == 3 and "anchor" in broken.reason
+
+
+def test_anchors_behind_the_newest_entries_hold() -> None:
+    links = chain([{"n": n} for n in range(4)])
+    assert (
+        first_break(KEY, links, head(links), [Anchor(0, GENESIS, "t"), anchor(links[0]), anchor(links[3])])
+        is None
+    )
+
+
+def test_anchor_lines_are_read_back_among_other_lines_and_a_mangled_one_is_refused() -> None:
+    written = Anchor(12, "a" * 64, "2026-12-01T03:00:00+00:00")
+    syslog = [
+        "Dec  1 11:00:00 host sshd[1]: session opened",
+        f"Dec  1 11:00:00 host safetynet: {written.line()}",
+    ]
+    assert read_anchors(syslog) == [written]
+    with pytest.raises(AnchorUnreadable, match="line 2"):
+        read_anchors(["", f"{ANCHOR_MARK} seq=12 hash=zz at=now"], source="anchors.log")

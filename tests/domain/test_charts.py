@@ -80,6 +80,54 @@ def test_points_are_coloured_by_whether_they_meet_the_target() -> None:
     assert fills == {"0": c.NOT_MET, "2": c.MET, "3": c.MET}
 
 
+def test_points_say_whether_they_meet_the_target_by_a_tick_or_a_cross_not_by_colour_alone() -> None:
+    root = trend(met_label="達成", not_met_label="未達成")
+    marks = {m.get("data-index"): m.get("class") for m in root.findall(f".//{SVG}path[@data-index]")}
+    assert marks == {"0": "mark not-met", "2": "mark met", "3": "mark met"}
+    assert texts(root, "key") == ["目標", "達成", "未達成"]
+    assert len(root.findall(f".//{SVG}path")) == 5  # and a tick and a cross in the key
+    # A point with nothing to meet has no mark.
+    plain = trend(
+        [c.Point("110", 0.5, "50%"), c.Point("111", 0.6, "60%")], met_label="達成", not_met_label="未達成"
+    )
+    assert plain.findall(f".//{SVG}path") == [] and texts(plain, "key") == []
+
+
+def test_the_key_of_met_and_not_met_takes_a_row_of_its_own_where_the_first_is_full() -> None:
+    wide, narrow = (
+        trend(met_label="達成", not_met_label="未達成"),
+        trend(YEARS[:1], met_label="達成了今年度的目標", not_met_label="沒有達成今年度的目標"),
+    )
+    rows = {t.text: float(t.get("y", 0)) for t in narrow.findall(f".//{SVG}text[@class='key']")}
+    assert rows["目標"] < rows["達成了今年度的目標"] == rows["沒有達成今年度的目標"]
+    # The plot moves down by the row, keeping its own height.
+    assert float(narrow.get("height", 0)) == float(wide.get("height", 0)) + c.KEY_ROW
+
+
+def test_a_bar_that_falls_short_is_striped_as_well_as_red() -> None:
+    roles = [
+        c.Point("社工", 30.0, "30", target=25.0, met=False),
+        c.Point("督導", 20.0, "20", target=40.0, met=True),
+    ]
+    svg = c.trend_chart(
+        roles,
+        title="案量",
+        description="",
+        empty_text="無資料",
+        kind="bar",
+        chart_id="caseload",
+        met_label="未超過標準",
+        not_met_label="超過標準",
+        slot=120,
+    )
+    root = parse(svg)
+    stripes = root.findall(f".//{SVG}rect[@class='short']")
+    assert [r.get("data-index") for r in stripes] == ["0"]
+    assert stripes[0].get("fill") == "url(#caseload-short)" and 'id="caseload-short"' in svg
+    assert texts(root, "key") == ["未超過標準", "超過標準"]
+    assert len(root.findall(f".//{SVG}rect[@class='swatch']")) == 1  # the striped swatch of 超過標準
+
+
 def test_a_rate_axis_runs_to_100_percent_at_least() -> None:
     assert "100%" in texts(trend(), "tick")
 
@@ -145,10 +193,14 @@ def test_staffing_bars_show_approved_and_filled_with_the_threshold_of_each_group
         approved_label="核定",
         filled_label="到位",
         threshold_label="85%門檻",
+        short_label="到位未達門檻",
     )
     root = parse(svg)
     filled = root.findall(f".//{SVG}rect[@class='bar filled']")
     assert [r.get("fill") for r in filled] == [c.NOT_MET, c.MET, c.MET]  # 7 < 7.65; 3 ≥ 2.55
+    # Short is striped too, and named in the key: not told by red alone.
+    assert [r.get("data-index") for r in root.findall(f".//{SVG}rect[@class='short']")] == ["0"]
+    assert texts(root, "key")[-1] == "到位未達門檻"
     assert texts(root, "approved") == ["9", "3", "0"] and texts(root, "filled") == ["7", "3", "0"]
     lines = root.findall(f".//{SVG}line[@class='threshold']")
     assert [line.get("data-index") for line in lines] == ["0", "1"]  # none where nothing is approved
@@ -191,3 +243,58 @@ def test_any_values_give_well_formed_svg_with_a_point_per_value(values: list[flo
     points = [c.Point(str(110 + i), v, "" if v is None else f"{v:.1f}") for i, v in enumerate(values)]
     root = parse(c.trend_chart(points, title="t", description="d", empty_text="無資料"))
     assert len(root.findall(f".//{SVG}circle")) == sum(v is not None for v in values)
+
+
+def stacked(labels: list[str], series: list[c.Series], width: int | None = None) -> ET.Element:
+    svg = c.stacked_chart(
+        labels,
+        series,
+        title="警示 <每週>",
+        description="各規則",
+        empty_text="沒有警示",
+        y_label="警示數",
+        width=width,
+    )
+    return ET.fromstring(svg)  # noqa: S314 - our own output
+
+
+def test_a_stacked_chart_draws_each_series_on_the_one_below_and_prints_the_total() -> None:
+    root = stacked(["11/30", "12/07"], [c.Series("讀取無業務關係者", (2, 0)), c.Series("非上班時間", (1, 3))])
+    bars = root.findall(f".//{SVG}rect[@class='bar']")
+    assert [(b.get("data-index"), b.get("data-series")) for b in bars] == [("0", "0"), ("0", "1"), ("1", "1")]
+    first, second = bars[0], bars[1]
+    # The second layer sits on top of the first: its bottom is the first's top.
+    assert abs(float(second.get("y", 0)) + float(second.get("height", 0)) - float(first.get("y", 0))) < 0.2
+    totals = [t.text for t in root.findall(f".//{SVG}text[@class='total']")]
+    assert totals == ["3", "3"]
+    keys = [t.text for t in root.findall(f".//{SVG}text[@class='key']")]
+    assert keys == ["讀取無業務關係者", "非上班時間"]
+    assert root.find(f"{SVG}title").text == "警示 <每週>"  # type: ignore[union-attr]
+
+
+def test_a_stacked_chart_with_nothing_to_draw_says_so() -> None:
+    root = stacked(["11/30"], [c.Series("讀取無業務關係者", (0,))])
+    assert root.find(f".//{SVG}text[@class='empty']").text == "沒有警示"  # type: ignore[union-attr]
+
+
+def test_a_stacked_chart_key_wraps_when_the_chart_is_narrow() -> None:
+    names = [
+        "讀取無業務關係者",
+        "讀取性侵害被害人",
+        "非上班時間大量讀取",
+        "跨日重複查看同一人",
+        "身分證號查無其人",
+    ]
+    root = stacked(["11/30"], [c.Series(n, (1,)) for n in names])
+    rows = {float(t.get("y", 0)) for t in root.findall(f".//{SVG}text[@class='key']")}
+    assert len(rows) > 1
+    width = float(root.get("width", 0))
+    for swatch in root.findall(f"{SVG}rect[@width='12']"):
+        assert float(swatch.get("x", 0)) + 12 <= width
+
+
+def test_a_stacked_chart_counts_in_whole_ticks() -> None:
+    for top in (1, 9, 10):
+        root = stacked(["11/30"], [c.Series("讀取無業務關係者", (top,))])
+        ticks = [float(t.text or "") for t in root.findall(f".//{SVG}text[@class='tick']")]
+        assert ticks and all(t == int(t) for t in ticks)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safetynet.domain.dispatch import Candidate, choose_worker
+from safetynet.domain.dispatch import Candidate, Standing, choose_worker, standing
 
 
 def test_the_lowest_load_ratio_wins_not_the_fewest_cases() -> None:
@@ -49,3 +49,34 @@ def test_the_choice_is_available_and_does_not_depend_on_order(pool: list[Candida
         assert all(c.on_leave or c.full for c in pool)
     else:
         assert not chosen.on_leave and not chosen.full
+
+
+# --- why a worker was suggested (the dispatch queue says it in words) ---------------------------------
+
+
+def test_the_suggested_worker_stands_lowest_while_nobody_available_is_lower() -> None:
+    pool = [
+        Candidate(1, 5, 25),
+        Candidate(2, 5, 25),
+        Candidate(3, 20, 25),
+        Candidate(4, 0, 25, on_leave=True),
+    ]
+    here = standing(1, pool)
+    assert here == Standing(ratio=0.2, on_leave=False, full=False, lowest=True)  # a tie is still the lowest
+    assert standing(3, pool) == Standing(ratio=0.8, on_leave=False, full=False, lowest=False)
+
+
+def test_a_suggested_worker_gone_on_leave_or_full_is_said_so() -> None:
+    pool = [Candidate(1, 25, 25), Candidate(2, 3, 25, on_leave=True), Candidate(3, 10, 25)]
+    assert standing(1, pool) == Standing(ratio=1.0, on_leave=False, full=True, lowest=False)
+    away = standing(2, pool)
+    assert away is not None and away.on_leave and away.lowest  # lowest, but away: the page says "on leave"
+    assert standing(99, pool) is None  # no longer in the unit
+
+
+@given(candidates)
+def test_the_worker_the_rule_chooses_always_stands_lowest(pool: list[Candidate]) -> None:
+    chosen = choose_worker(pool)
+    if chosen is not None:
+        here = standing(chosen.id, pool)
+        assert here is not None and here.lowest and not here.on_leave and not here.full

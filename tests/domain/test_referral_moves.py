@@ -14,7 +14,7 @@ from safetynet.domain.referral import (
     OPEN,
     IllegalMove,
     PersonFacts,
-    ReferralState,
+    ReferralStatus,
     Side,
     add_working_days,
     check_move,
@@ -25,7 +25,7 @@ from safetynet.domain.referral import (
     working_days_between,
 )
 
-S = ReferralState
+S = ReferralStatus
 CELLS = [(here, there, side) for here in S for there in S for side in Side]
 ALLOWED = [(h, t, s) for h, t, s in CELLS if s in MOVES.get((h, t), frozenset())]
 WRONG_SIDE = [(h, t, s) for h, t, s in CELLS if (h, t) in MOVES and s not in MOVES[(h, t)]]

@@ -142,6 +142,22 @@ def test_it_stops_at_a_stop_rule() -> None:
     assert [r.route for r in decision.routes] == ["SWC"]
 
 
+def test_it_reads_the_cut_off_and_the_window_the_rest_of_the_system_uses_from_its_parameters() -> None:
+    shipped = default_rule_set()
+    assert (shipped.tipvda_high, shipped.rereport_window_months) == (8, 6)
+    document = default_document()
+    document["parameters"]["tipvda_high"] = 10
+    document["parameters"]["rereport_window_months"] = 3
+    changed = RuleSet.from_dict(document)
+    assert (changed.tipvda_high, changed.rereport_window_months) == (10, 3)
+
+
+def test_a_rule_set_published_before_the_window_was_a_parameter_gets_the_shipped_window() -> None:
+    document = default_document()
+    del document["parameters"]["rereport_window_months"]
+    assert RuleSet.from_dict(document).rereport_window_months == 6
+
+
 # --- validation: every problem names its JSON path --------------------------------------------------
 
 

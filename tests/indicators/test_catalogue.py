@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from safetynet.cases.models import CaseStatus
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.domain.indicators import period_of
 from safetynet.indicators.engine import Value, compute
 from safetynet.indicators.models import DropoutRecord, Indicator, ReportedValue

@@ -82,4 +82,4 @@ def test_the_staffing_page_warns_that_chiayi_countys_mental_health_social_worker
     line = next(item for item in warning.split("<li>") if "心理衛生社工" in item)
     assert "核定 9 人、到位 7 人（77.78%）" in line
     assert "預估扣減新臺幣" in line
-    assert "110年11月24日" in page
+    assert "110/11/24" in page

@@ -11,7 +11,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from safetynet.cases.models import Case, CaseStatus, Contact, SupervisionSession
+from safetynet.cases.models import Case, Contact, SupervisionSession
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.intake.models import Dispatch, DispatchOutcome, Report, ReportSubject, Screening
 from safetynet.org.models import Agency, AgencyKind, Role, Staff, Unit
 from safetynet.people.models import Person, RegistryEntry

@@ -190,6 +190,40 @@ def test_it_imports_nothing_and_names_the_row_and_column_of_bad_input(
     assert (Report.objects.count(), Person.objects.count()) == before
 
 
+def test_a_respondents_row_may_leave_the_type_to_the_report(tmp_path: Path) -> None:
+    file = write_csv(
+        tmp_path / "reports.csv",
+        [
+            line(external_id="TYPE-1", subject_name="王美麗"),
+            line(external_id="TYPE-1", role="respondent", type="", subject_name="陳大明", subject_town=""),
+        ],
+    )
+    import_reports(file)
+    report = Report.objects.get(external_id="TYPE-1")
+    assert list(report.subjects.order_by("pk").values_list("role", "types")) == [
+        ("victim", ["IPV"]),
+        ("respondent", ["IPV"]),
+    ]
+
+
+def test_a_report_whose_rows_have_no_type_to_give_is_refused_at_the_row(tmp_path: Path) -> None:
+    file = write_csv(
+        tmp_path / "reports.csv",
+        [
+            line(external_id="TYPE-2", type="VF", role="child"),
+            line(external_id="TYPE-2", role="family", type="", subject_town=""),
+        ],
+    )
+    problems = refused(file)
+    assert "row 3, column type: at least one report type is required" in problems
+    assert not Report.objects.filter(external_id="TYPE-2").exists()
+
+
+def test_a_victims_row_still_needs_its_type(tmp_path: Path) -> None:
+    file = write_csv(tmp_path / "reports.csv", [line(external_id="TYPE-3", type="")])
+    assert "row 2, column type: required" in refused(file)
+
+
 def test_it_refuses_to_import_the_same_external_id_twice_in_one_area(tmp_path: Path) -> None:
     file = write_csv(tmp_path / "reports.csv", [line(external_id="TWICE-1")])
     import_reports(file)

@@ -5,8 +5,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from safetynet.core.tokens import issue_token
+from safetynet.domain import nationalid
 from safetynet.intake.models import Report, ReportSubject
 from safetynet.people.models import Person, Registry, RegistryEntry
 
@@ -116,6 +119,75 @@ def test_it_answers_422_naming_the_field_and_saves_nothing(post, body: Any, fiel
     assert (Report.objects.count(), Person.objects.count()) == before
 
 
+# --- no national-ID oracle: a refusal is the same whether the ID is on file or not ----------------------
+
+
+def known_national_id() -> str:
+    person = Person.objects.exclude(national_id_index="").order_by("pk").first()
+    assert person is not None
+    return person.national_id
+
+
+def unknown_national_id() -> str:
+    for serial in range(10_000_000, 10_001_000):
+        prefix = f"A1{serial:07d}"[:9]
+        candidate = prefix + str(nationalid.check_digit(prefix))
+        if not Person.objects.with_national_id(candidate).exists():
+            return candidate
+    raise AssertionError("no free national ID")
+
+
+# Faults of a subject that only a person record (never the registers) could notice.
+FAULTS = [
+    pytest.param({"birth_date": "2021-02-30"}, id="impossible-birth-date"),
+    pytest.param({"birth_date": "2999-01-01"}, id="future-birth-date"),
+    pytest.param({"name": "\ud800"}, id="unstorable-name"),  # JSON's escape of an unpaired surrogate
+]
+
+
+def with_ids(*subjects: dict[str, Any]) -> dict[str, Any]:
+    return {**REPORT, "subjects": list(subjects)}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_refused_report_answers_the_same_for_a_known_and_an_unknown_national_id(post, fault) -> None:  # type: ignore[no-untyped-def]
+    before = (Report.objects.count(), Person.objects.count(), ReportSubject.objects.count())
+    victim = REPORT["subjects"][0]
+    answers = [
+        post(with_ids({**victim, "national_id": nid, **fault}))
+        for nid in (known_national_id(), unknown_national_id())
+    ]
+    assert [a.status_code for a in answers] == [422, 422]
+    assert answers[0].json() == answers[1].json()
+    assert (Report.objects.count(), Person.objects.count(), ReportSubject.objects.count()) == before
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_with_two_subjects_the_refusal_does_not_say_which_is_on_file(post, fault) -> None:  # type: ignore[no-untyped-def]
+    before = (Report.objects.count(), Person.objects.count(), ReportSubject.objects.count())
+    victim, respondent = REPORT["subjects"]
+    known, unknown = known_national_id(), unknown_national_id()
+    answers = [
+        post(
+            with_ids(
+                {**victim, "national_id": first, **fault}, {**respondent, "national_id": second, **fault}
+            )
+        )
+        for first, second in ((known, unknown), (unknown, known))
+    ]
+    assert [a.status_code for a in answers] == [422, 422]
+    assert answers[0].json() == answers[1].json()
+    assert (Report.objects.count(), Person.objects.count(), ReportSubject.objects.count()) == before
+
+
+def test_a_refused_report_looks_nobody_up_by_national_id(post) -> None:  # type: ignore[no-untyped-def]
+    subject = {**REPORT["subjects"][0], "national_id": known_national_id(), "birth_date": "2021-02-30"}
+    with CaptureQueriesContext(connection) as queries:
+        response = post(with_ids(subject))
+    assert response.status_code == 422
+    assert [q["sql"] for q in queries if "national_id_index" in q["sql"]] == []
+
+
 def test_it_needs_a_token_with_the_write_scope(client) -> None:  # type: ignore[no-untyped-def]
     _, token = issue_token(get_user_model().objects.get(username="screener"), scopes=["read"])
     response = client.post(
@@ -125,3 +197,71 @@ def test_it_needs_a_token_with_the_write_scope(client) -> None:  # type: ignore[
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 401
+
+
+# --- report types: a respondent or family member may leave them to the report ----------------------
+
+
+def ipv(*subjects: dict[str, Any]) -> dict[str, Any]:
+    return {**REPORT, "subjects": list(subjects)}
+
+
+VICTIM = {"ref": "v", "role": "victim", "types": ["IPV"], "town": "10010050", "name": "林曉薇"}
+
+
+def test_a_respondent_without_types_takes_the_victims_type_of_violence(post) -> None:  # type: ignore[no-untyped-def]
+    response = post(ipv(VICTIM, {"ref": "r", "role": "respondent", "name": "張志豪"}))
+    assert response.status_code == 201, response.json()
+    report = Report.objects.get(pk=response.json()["id"])
+    assert dict(report.subjects.values_list("ref", "types")) == {"v": ["IPV"], "r": ["IPV"]}
+    assert {(r["subject"], r["route"]) for r in response.json()["decision"]["routes"]} == {
+        ("v", "FPC"),
+        ("r", "NONE"),
+    }
+
+
+def test_an_empty_list_of_types_is_the_same_as_none(post) -> None:  # type: ignore[no-untyped-def]
+    response = post(ipv(VICTIM, {"ref": "f", "role": "family", "types": []}))
+    assert response.status_code == 201
+    assert ReportSubject.objects.get(report_id=response.json()["id"], ref="f").types == ["IPV"]
+
+
+def test_only_the_types_of_violence_pass_not_the_victims_own(post) -> None:  # type: ignore[no-untyped-def]
+    victim = {**VICTIM, "types": ["IPV", "SU"]}  # 合併自殺意念: the victim's, not the respondent's
+    response = post(ipv(victim, {"ref": "r", "role": "respondent"}))
+    assert ReportSubject.objects.get(report_id=response.json()["id"], ref="r").types == ["IPV"]
+    assert not any(r["subject"] == "r" and r["route"] == "CV" for r in response.json()["decision"]["routes"])
+
+
+def test_a_respondent_keeps_the_types_given_to_them(post) -> None:  # type: ignore[no-untyped-def]
+    response = post(ipv(VICTIM, {"ref": "r", "role": "respondent", "types": ["DR"]}))
+    assert ReportSubject.objects.get(report_id=response.json()["id"], ref="r").types == ["DR"]
+
+
+@pytest.mark.parametrize(
+    ("subjects", "field"),
+    [
+        ([{"ref": "v", "role": "victim"}], "subjects[0].types"),
+        ([{"ref": "c", "role": "child", "types": []}], "subjects[0].types"),
+        ([{"ref": "r", "role": "respondent"}], "subjects[0].types"),
+        (
+            [{"ref": "c", "role": "child", "types": ["VF"]}, {"ref": "f", "role": "family"}],
+            "subjects[1].types",
+        ),
+        ([{"ref": "v", "role": "victim", "types": "IPV"}], "subjects[0].types"),
+    ],
+)
+def test_a_report_where_a_subject_has_no_type_to_take_is_refused_at_that_path(post, subjects, field) -> None:  # type: ignore[no-untyped-def]
+    before = Report.objects.count()
+    response = post(ipv(*subjects))
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == [field]
+    assert Report.objects.count() == before
+
+
+def test_the_contract_says_types_are_optional_for_the_others(client) -> None:  # type: ignore[no-untyped-def]
+    schema = client.get("/api/v1/openapi.json").json()
+    body = schema["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    subject = body["properties"]["subjects"]["items"]
+    assert subject["required"] == ["ref", "role"]
+    assert "respondent or family member" in subject["properties"]["types"]["description"]

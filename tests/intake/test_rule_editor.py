@@ -243,3 +243,17 @@ def test_it_lists_versions_with_a_fixed_number_of_queries(as_user, django_assert
     with django_assert_num_queries(6):  # 5, and the authenticator app the session passed the second step with
         response = client.get("/intake/rules/")
     assert len(response.context["rows"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("url", "method"),
+    [
+        ("/intake/rules/", "post"),
+        ("/intake/rules/v1/", "post"),
+        ("/intake/rules/v1/whatif/", "post"),
+        ("/intake/rules/v1/draft/", "put"),
+        ("/intake/rules/v1/publish/", "delete"),
+    ],
+)
+def test_the_rule_pages_answer_only_the_methods_they_serve(as_user, url: str, method: str) -> None:  # type: ignore[no-untyped-def]
+    assert getattr(as_user("admin"), method)(url).status_code == 405

@@ -8,9 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from safetynet.cases.models import Case, CaseStatus, Clock
+from safetynet.cases.models import Case, Clock
 from safetynet.core.errors import DomainError
 from safetynet.core.models import Notification
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.intake.models import DispatchOutcome, Report
 from safetynet.intake.services import AlreadyScreened, RouteChoice, receive_report, screen_report
 from safetynet.org.models import DispatchMode, Role, Staff, Unit
@@ -113,7 +114,8 @@ def test_the_second_of_two_confirmations_is_refused_naming_who_decided(fast_unit
     screen_report(r, by=user("screener"))
     with pytest.raises(AlreadyScreened) as caught:
         screen_report(r, by=user("supervisor"))
-    assert "screener" in caught.value.message
+    screener = Staff.objects.get(user__username="screener")
+    assert screener.name in caught.value.message and "screener" not in caught.value.message
     assert Case.objects.filter(reports__report=r).count() == 1
 
 

@@ -107,3 +107,15 @@ def test_it_refuses_text_that_is_not_json(monkeypatch) -> None:  # type: ignore[
     monkeypatch.setattr(sys, "stdin", io.StringIO("{not json"))
     with pytest.raises(CommandError, match="not JSON"):
         call_command("triage", stdout=io.StringIO())
+
+
+def test_a_respondent_without_types_is_screened_with_the_victims_type(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    report = {
+        **REPORT,
+        "subjects": [
+            {"ref": "v", "role": "victim", "types": ["IPV"], "town": "10010020"},
+            {"ref": "r", "role": "respondent"},
+        ],
+    }
+    decision = triage(report, monkeypatch)
+    assert {(r["subject"], r["route"]) for r in decision["routes"]} == {("v", "FPC"), ("r", "NONE")}

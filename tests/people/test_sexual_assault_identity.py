@@ -58,3 +58,34 @@ def test_a_worker_serving_a_case_of_the_victim_knows_them(as_user) -> None:  # t
     )
     assert as_user("worker").get(f"/people/{person.pk}/").status_code == 200
     assert as_user("teammate").get(f"/people/{person.pk}/").status_code == 404
+
+
+def test_the_household_and_relation_searches_never_offer_the_victim_to_other_units(as_user) -> None:  # type: ignore[no-untyped-def]
+    from safetynet.people import services
+    from safetynet.people.models import Person
+
+    person = report(["SA"], "victim").subjects.get().person
+    neighbour = Person.objects.filter(town_id="10010020").exclude(pk=person.pk).order_by("pk").first()
+    assert neighbour is not None
+    household = services.create_household(neighbour)
+    worker = as_user("worker")  # 朴子社福中心: the victim's town is theirs, the victim is not
+    for query in (NATIONAL_ID, "林小安"):
+        for url in (
+            f"/people/households/{household.pk}/members/search/",
+            f"/people/{neighbour.pk}/relations/search/",
+            f"/people/households/{household.pk}/",
+            f"/people/{neighbour.pk}/",
+        ):
+            html = worker.get(url, {"q": query}).content.decode()
+            assert f'data-testid="pick-{person.pk}"' not in html, (url, query)
+            assert f'/people/{person.pk}/"' not in html, (url, query)
+    # Nor taken when named by number.
+    added = worker.post(f"/people/households/{household.pk}/", {"person": person.pk, "role": "other"})
+    assert added.status_code == 200 and not household.members.filter(person=person).exists()
+    related = worker.post(f"/people/{neighbour.pk}/relations/", {"other": person.pk, "kind": "sibling"})
+    assert (
+        related.status_code == 200 and not person.relations_in.exists() and not person.relations_out.exists()
+    )
+    # The 家防中心's screening desk finds them (their identity stays inside it, not hidden from it).
+    desk = as_user("screener").get(f"/people/households/{household.pk}/members/search/", {"q": NATIONAL_ID})
+    assert f'data-testid="pick-{person.pk}"' in desk.content.decode()

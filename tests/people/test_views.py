@@ -33,8 +33,9 @@ def test_it_registers_a_person_from_roc_dates_and_full_width_ids(as_user) -> Non
     [
         ("national_id", "Q12345", "格式"),
         ("national_id", "A123456788", "檢查碼"),
-        ("birth_date", "110/02/30", "民國日期"),
-        ("birth_date", "2021-11-24", "民國日期"),
+        ("birth_date", "110/02/30", "只有 28 天"),
+        ("birth_date", "2021-11-24", "請輸入民國年（西元 2021 年即民國 110 年）"),
+        ("birth_date", "199/01/01", "出生日期不可晚於今天"),
     ],
 )
 def test_it_names_the_field_and_rule_that_failed(as_user, field: str, value: str, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -67,7 +68,7 @@ def test_it_shows_roc_dates_and_masks_ids_in_lists(as_user, person_in_worker_are
 
     response = as_user("worker").get("/people/", {"q": person_in_worker_area.name})
     html = response.content.decode()
-    assert rocdate.format(person_in_worker_area.birth_date) in html
+    assert rocdate.format(person_in_worker_area.birth_date, "slash") in html
     assert person_in_worker_area.national_id not in html
     assert person_in_worker_area.masked_national_id in html
 

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from safetynet.cases.models import Case
 from safetynet.cases.services import assign_case
-from safetynet.domain.referral import ReferralState, Side
+from safetynet.domain.referral import ReferralStatus, Side
 from safetynet.intake.services import receive_report, screen_report
 from safetynet.org.models import Staff
 from safetynet.referrals import services
 from safetynet.referrals.models import Referral, Service, ServiceCategory
 
-S = ReferralState
+S = ReferralStatus
 
 
 def user(name: str) -> Any:

@@ -12,7 +12,7 @@ from safetynet.cases.models import Clock
 from safetynet.cases.services import mark_overdue, meet_clock
 from safetynet.core.errors import DomainError
 from safetynet.core.models import Notification
-from safetynet.domain.referral import MOVES, ReferralState, Side
+from safetynet.domain.referral import MOVES, ReferralStatus, Side
 from safetynet.referrals import services
 from safetynet.referrals.models import Holiday, Referral, ReferralEvent, Service
 from tests.referrals.helpers import S, category, move, partner_move, refer, referral_in, user, worker_case
@@ -105,7 +105,7 @@ def test_each_move_is_made_by_its_side_only(here: S, there: S, side: Side) -> No
 @pytest.mark.parametrize("state", [S.REJECTED, S.COMPLETED, S.FAILED, S.CANCELED])
 def test_a_finished_referral_moves_no_more(state: S) -> None:
     referral = referral_in(state)
-    for there in ReferralState:
+    for there in ReferralStatus:
         for side in Side:
             with pytest.raises(DomainError, match="不能由"):
                 move(referral, there, side)

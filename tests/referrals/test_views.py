@@ -10,6 +10,7 @@ from django.utils import timezone
 from safetynet.people.models import Person
 from safetynet.referrals import services
 from safetynet.referrals.models import Referral, ReferralLink, Service
+from tests.html_forms import form_with, forms
 from tests.referrals.helpers import S, category, partner_move, partner_service, refer, user, worker_case
 from tests.seeds import SEED_000_REFERRALS
 
@@ -240,3 +241,55 @@ def test_no_query_or_form_value_answers_500(as_user, bad: str) -> None:  # type:
     ]:
         assert client.post(url, data).status_code < 500, url
     assert Referral.objects.get(pk=referral.pk).status == "requested"
+
+
+# --- decisions that end a referral ask first; a refused one keeps what was typed -----------------
+
+
+def test_cancelling_asks_first_and_its_reason_is_never_sent_by_enter(as_user) -> None:  # type: ignore[no-untyped-def]
+    referral = refer()
+    html = as_user("worker").get(f"/referrals/{referral.pk}/").content.decode()
+    cancel = form_with(html, action=f"/referrals/{referral.pk}/move/", having="note")
+    assert cancel.data()["to"] == "canceled"
+    assert cancel.text_fields() == []  # the reason is a text area: Enter starts a new line
+    assert cancel.button("confirm-canceled").attrs.get("data-confirm")
+
+
+def test_the_partners_decline_asks_first_and_accepting_does_not(as_user) -> None:  # type: ignore[no-untyped-def]
+    referral = refer()
+    html = as_user("partner").get(f"/referrals/partner/{referral.pk}/").content.decode()
+    action = f"/referrals/partner/{referral.pk}/move/"
+    moves = {f.data()["to"]: f for f in forms(html) if f.action == action}
+    assert moves["rejected"].text_fields() == [] and moves["rejected"].buttons[0].attrs.get("data-confirm")
+    assert moves["canceled"].buttons[0].attrs.get("data-confirm")
+    assert not moves["accepted"].buttons[0].attrs.get("data-confirm")  # reversible, the usual answer
+
+
+def test_a_refused_move_comes_back_open_with_the_note_as_typed(as_user) -> None:  # type: ignore[no-untyped-def]
+    referral = refer()
+    typed = "案家已自行聯繫其他單位。" * 200  # more than a note holds
+    response = as_user("worker").post(f"/referrals/{referral.pk}/move/", {"to": "canceled", "note": typed})
+    assert response.status_code == 200 and Referral.objects.get(pk=referral.pk).status == "requested"
+    html = response.content.decode()
+    assert 'data-testid="error-summary"' in html
+    cancel = form_with(html, action=f"/referrals/{referral.pk}/move/", having="note")
+    assert cancel.data()["note"] == typed and "<details open>" in html
+    # The partner's page does the same for its decline.
+    declined = as_user("partner").post(
+        f"/referrals/partner/{referral.pk}/move/", {"to": "rejected", "note": " "}
+    )
+    assert declined.status_code == 200 and "note" in declined.context["move_form"].errors
+    assert Referral.objects.get(pk=referral.pk).status == "requested"
+
+
+def test_the_link_answer_is_sent_only_by_its_button_which_asks_first(as_user) -> None:  # type: ignore[no-untyped-def]
+    _, token = services.issue_link(refer(), by=user("worker"))
+    html = as_user(None).get(f"/referrals/answer/{token}/").content.decode()
+    answer = form_with(html, action="")
+    assert "data-enter-moves" in answer.attrs and answer.button("send-answer").attrs.get("data-confirm")
+    refused = as_user(None).post(
+        f"/referrals/answer/{token}/", {"to": "rejected", "note": "名額已滿", "by_name": ""}
+    )
+    assert refused.status_code == 200
+    again = form_with(refused.content.decode(), action="")
+    assert again.data()["to"] == "rejected" and again.data()["note"] == "名額已滿"

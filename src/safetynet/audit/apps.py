@@ -7,3 +7,6 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from safetynet.audit import receivers  # noqa: F401  (connects the change and login signals)
+        from safetynet.audit.redact import install_on_gunicorn
+
+        install_on_gunicorn()

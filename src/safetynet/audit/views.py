@@ -12,10 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safetynet.audit import services
-from safetynet.audit.forms import OBJECT_TYPES, BreakGlassForm, LogFilterForm, ReviewForm
+from safetynet.audit.forms import OBJECT_TYPES, ApproveForm, BreakGlassForm, LogFilterForm, ReviewForm
 from safetynet.audit.models import AccessGrant, Action, AuditEntry
 from safetynet.core.access import CASE_KINDS, K, kinds_required
 from safetynet.core.errors import DomainError
@@ -56,6 +56,7 @@ def _filtered(form: LogFilterForm) -> QuerySet[AuditEntry]:
 
 
 @kinds_required(K.ADMIN)
+@require_safe
 def log(request: HttpRequest) -> HttpResponse:
     form = LogFilterForm(request.GET or {})
     page = Paginator(_filtered(form), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -77,6 +78,7 @@ def log(request: HttpRequest) -> HttpResponse:
 
 
 @kinds_required(*CASE_KINDS)
+@require_http_methods(["GET", "HEAD", "POST"])
 def grant_new(request: HttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST or None, initial={"case": request.GET.get("case")})
     if request.method == "POST" and form.is_valid():
@@ -87,6 +89,15 @@ def grant_new(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
+            if grant.waiting:
+                messages.warning(
+                    request,
+                    _(
+                        "An earlier opening of this case was found unjustified: your supervisor must "
+                        "approve this one first. You will be told when the case opens."
+                    ),
+                )
+                return redirect("audit:grant_new")
             messages.warning(
                 request,
                 _("Case opened until %(time)s. Your supervisor will review the reason.")
@@ -103,13 +114,15 @@ def grant_new(request: HttpRequest) -> HttpResponse:
 
 
 @kinds_required(K.SUPERVISOR, K.ADMIN)
+@require_safe
 def grants(request: HttpRequest) -> HttpResponse:
     visible = services.grants_to_review(request.user)
     return render(
         request,
         "audit/grants.html",
         {
-            "waiting": visible.filter(reviewed_at__isnull=True),
+            "requests": visible.waiting_approval(),
+            "waiting": visible.filter(reviewed_at__isnull=True).exclude(pk__in=visible.waiting_approval()),
             "reviewed": visible.filter(reviewed_at__isnull=False)[:50],
             "form": ReviewForm(),
             "now": timezone.now(),
@@ -137,3 +150,47 @@ def grant_review(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose whether the reason was sound."))
     return redirect("audit:grants")
+
+
+@kinds_required(K.SUPERVISOR, K.ADMIN)
+@require_http_methods(["GET", "HEAD", "POST"])
+def grant_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """A request to open a case again after an opening of it was found unjustified: its reason and the
+    earlier review, approved with a button of its own that asks first, or declined with a note."""
+    visible = services.grants_to_review(request.user)
+    grant: AccessGrant = get_object_or_404(visible.filter(needs_approval=True), pk=pk)
+    form = ApproveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.approve_grant(grant, by=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Approved: %(name)s may read case %(case)s until %(time)s.")
+                % {
+                    "name": grant.staff.name,
+                    "case": grant.case_id,
+                    "time": timezone.localtime(grant.expires_at).strftime("%H:%M"),
+                },
+            )
+            return redirect("audit:grants")
+    earlier = (
+        AccessGrant.objects.filter(staff_id=grant.staff_id, case_id=grant.case_id, justified=False)
+        .exclude(pk=grant.pk)
+        .select_related("reviewed_by")
+        .order_by("-reviewed_at")
+    )
+    return render(
+        request,
+        "audit/grant_approve.html",
+        {
+            "grant": grant,
+            "form": form,
+            "review_form": ReviewForm(),
+            "earlier": earlier,
+            "minutes": services.break_glass_minutes(),
+        },
+        status=400 if form.errors else 200,
+    )

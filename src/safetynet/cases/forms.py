@@ -13,7 +13,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safetynet.cases.models import ContactKind
+from safetynet.cases.models import Contact, ContactKind
+from safetynet.core.forms import roc_date_problem
 from safetynet.domain import rocdate
 from safetynet.domain.instruments import bsrs5, psychiatric, sdm, tipvda, vulnerability
 
@@ -24,7 +25,7 @@ class RocDateField(forms.CharField):
     """A date typed the way Taiwan writes it (115.11.23, 115/11/23, 1151123, 115年11月23日)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        attrs = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "115.11.23"}
+        attrs = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "115/11/23"}
         kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
         super().__init__(**kwargs)
 
@@ -35,11 +36,11 @@ class RocDateField(forms.CharField):
         try:
             return rocdate.parse(text)
         except ValueError as exc:
-            raise forms.ValidationError(_("Not a date: %(error)s"), params={"error": exc}) from exc
+            raise forms.ValidationError(roc_date_problem(exc)) from exc
 
 
 def _today_text() -> str:
-    return rocdate.format(timezone.localdate(), "dot")
+    return rocdate.format(timezone.localdate(), "slash")
 
 
 def _now_text() -> str:
@@ -81,6 +82,41 @@ class ContactForm(WhenForm):
     )
 
     field_order = ["kind", "day", "time", "minutes", "place", "with_whom", "note", "next_step"]
+
+    def details(self) -> dict[str, Any]:
+        """What the contact says besides its time, as the services take it."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("kind", "minutes", "place", "with_whom", "note", "next_step")
+        }
+
+
+class ContactEditForm(ContactForm):
+    """A contact corrected by its author: the same fields, and the version the author read."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    @staticmethod
+    def initial_for(contact: Contact) -> dict[str, Any]:
+        when = timezone.localtime(contact.occurred_at)
+        return {
+            "kind": contact.kind,
+            "day": rocdate.format(when.date(), "slash"),
+            "time": when.strftime("%H:%M"),
+            "minutes": contact.minutes,
+            "place": contact.place,
+            "with_whom": contact.with_whom,
+            "note": contact.note,
+            "next_step": contact.next_step,
+            "version": contact.version,
+        }
+
+    def at_or_stored(self, contact: Contact) -> datetime.datetime:
+        """The time typed; the stored one when the minute shown was left as it was (an API's seconds
+        are not a change)."""
+        typed = self.at()
+        stored = contact.occurred_at
+        return stored if typed == timezone.localtime(stored).replace(second=0, microsecond=0) else typed
 
 
 class ErrorForm(forms.Form):

@@ -1,4 +1,5 @@
-"""The high-risk IPV list (TIPVDA ≥ 8) and the monthly 高危機網絡會議 that keeps or delists its cases.
+"""The high-risk IPV list (TIPVDA at or above the rule set's `tipvda_high`, 8 by default) and the monthly
+高危機網絡會議 that keeps or delists its cases.
 
 Who sees what (DOMAIN §11, need-to-know):
 - the county's FPC staff (caseworkers and supervisors of a 家防中心) see every listed case of the county:
@@ -26,6 +27,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safetynet.audit.services import record_listing
 from safetynet.cases import services
@@ -37,12 +39,11 @@ from safetynet.cases.models import (
     RiskMeeting,
     RiskMeetingCase,
 )
+from safetynet.core import words
 from safetynet.core.access import cases_visible_to, kinds_required, require_kind
 from safetynet.core.errors import DomainError
 from safetynet.core.forms import ROCDateField
 from safetynet.domain import rocdate
-from safetynet.domain.instruments.tipvda import HIGH_AT
-from safetynet.intake.rules import current_rule_set
 from safetynet.org.models import AccessKind, Staff, UnitKind
 
 K = AccessKind
@@ -93,9 +94,8 @@ def _cases(user: Any, scope: Scope) -> CaseQuerySet:
 
 def _rules() -> tuple[int, dict[str, str]]:
     """The rule set's TIPVDA cut-off (`tipvda_high`) and route labels, read once per request."""
-    rules = current_rule_set()
-    value = rules.parameters.get("tipvda_high", HIGH_AT)
-    return (value if isinstance(value, int) else HIGH_AT), rules.codes.routes
+    rules = words.rule_set()
+    return rules.tipvda_high, rules.codes.routes
 
 
 def _rows(user: Any, cases: list[Case], high: int) -> list[dict[str, Any]]:
@@ -161,6 +161,7 @@ def _listed(user: Any, scope: Scope) -> list[Case]:
 
 
 @kinds_required(*LIST_KINDS)
+@require_safe
 def high_risk(request: HttpRequest) -> HttpResponse:
     """The county's high-risk IPV list for the monthly network meeting, with the past meetings."""
     scope = _scope(request.user)
@@ -236,6 +237,7 @@ def default_title(day: datetime.date) -> str:
 
 
 @kinds_required(K.SUPERVISOR)
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
     """Record the month's meeting: a decision per listed case; a refused delisting saves nothing."""
     scope = _scope(request.user)
@@ -255,7 +257,6 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 attendees=form.cleaned_data["attendees"],
                 decisions=form.decisions(),
-                tipvda_high=high,
                 by=request.user,
             )
         except DomainError as error:
@@ -281,6 +282,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 
 @kinds_required(*LIST_KINDS)
+@require_safe
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """One meeting: the decisions on the cases the viewer may see, and every decision counted."""
     scope = _scope(request.user)

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from safetynet.core.choices import Labels
 from safetynet.core.fields import EncryptedTextField
-from safetynet.domain.casestatus import OPEN
+from safetynet.domain.casestatus import OPEN, CaseStatus
 from safetynet.domain.clocks import ClockState, clock_state
 
-
-class CaseStatus(models.TextChoices):
-    PENDING = "pending", "待分派"
-    ASSESSING = "assessing", "評估中"
-    SERVING = "serving", "處遇中"
-    FOLLOW_UP = "follow_up", "後追"
-    REVIEW = "review", "督導審核中"
-    CLOSED = "closed", "已結案"
-    NOT_OPENED = "not_opened", "未成案"
-
+CASE_STATUS_LABELS = Labels(
+    CaseStatus,
+    {
+        CaseStatus.PENDING: _("Waiting for a worker"),
+        CaseStatus.ASSESSING: _("Assessing"),
+        CaseStatus.SERVING: _("In service"),
+        CaseStatus.FOLLOW_UP: _("Follow-up"),
+        CaseStatus.REVIEW: _("Supervisor reviewing"),
+        CaseStatus.CLOSED: _("Closed"),
+        CaseStatus.NOT_OPENED: _("Not opened"),
+    },
+)
 
 OPEN_STATUSES = tuple(sorted(OPEN))
 
@@ -83,7 +88,9 @@ class Case(models.Model):
         related_name="+",
         verbose_name="建議社工",
     )
-    status = models.CharField("狀態", max_length=20, choices=CaseStatus.choices, default=CaseStatus.PENDING)
+    status = models.CharField(
+        "狀態", max_length=20, choices=CASE_STATUS_LABELS.choices, default=CaseStatus.PENDING.value
+    )
     priority = models.PositiveSmallIntegerField("優先等級", null=True, blank=True)
     grade = models.CharField("分級", max_length=20, blank=True)
     classification = models.CharField("分類", max_length=20, blank=True)
@@ -180,6 +187,10 @@ class Clock(models.Model):
     met_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The contact that met it, so that correcting the contact's time or kind can meet it again.
+    met_by_contact = models.ForeignKey(
+        "Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="met_clocks"
+    )
     overdue_at = models.DateTimeField("標記逾期", null=True, blank=True)
     cancelled_at = models.DateTimeField("撤銷時間", null=True, blank=True)
     cancel_reason = models.CharField("撤銷原因", max_length=200, blank=True)
@@ -194,6 +205,12 @@ class Clock(models.Model):
             models.Index(fields=["unit", "due_at"]),
             models.Index(fields=["met_at", "due_at"]),
             models.Index(fields=["case", "met_at"]),
+            # A case's running clocks, earliest first: 我的個案 orders a unit's cases by their next due.
+            models.Index(
+                fields=["case", "due_at"],
+                condition=models.Q(met_at__isnull=True, cancelled_at__isnull=True),
+                name="clock_running_case_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -213,8 +230,8 @@ class StatusChange(models.Model):
     """Every move of a case's status, so a reopened case keeps its whole history."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField("原狀態", max_length=20, choices=CaseStatus.choices, blank=True)
-    to_status = models.CharField("新狀態", max_length=20, choices=CaseStatus.choices)
+    from_status = models.CharField("原狀態", max_length=20, choices=CASE_STATUS_LABELS.choices, blank=True)
+    to_status = models.CharField("新狀態", max_length=20, choices=CASE_STATUS_LABELS.choices)
     at = models.DateTimeField("時間")
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -269,6 +286,10 @@ class Contact(EnteredInError):
     )
     recorded_at = models.DateTimeField("登打時間")
     idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
+    # Its author may correct it for a day (`EDIT_WINDOW`); each correction keeps the replaced values as a
+    # `ContactRevision`, and names the version it read, so a stale edit is refused, not overwritten.
+    version = models.PositiveIntegerField("版本", default=1)
+    edited_at = models.DateTimeField("最後修改", null=True, blank=True)
 
     objects = RecordQuerySet.as_manager()
 
@@ -295,6 +316,56 @@ class Contact(EnteredInError):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+    def editable_until(self) -> datetime.datetime:
+        return self.recorded_at + CONTACT_EDIT_WINDOW
+
+    def editable_by(self, user: Any, now: datetime.datetime) -> bool:
+        """Its author, within a day of recording it, while it stands (not marked entered in error)."""
+        return (
+            self.entered_in_error_at is None
+            and getattr(user, "pk", None) == self.by_id
+            and now < self.editable_until()
+        )
+
+
+CONTACT_EDIT_WINDOW = datetime.timedelta(hours=24)
+
+
+class ContactRevision(models.Model):
+    """A version of a contact that its author's correction replaced: the values as they were, who wrote
+    them and when, and who replaced them when. The notes stay encrypted as on the contact."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="revisions", verbose_name="接觸紀錄"
+    )
+    version = models.PositiveIntegerField("版本")
+    kind = models.CharField("方式", max_length=20, choices=ContactKind.choices)
+    occurred_at = models.DateTimeField("時間")
+    minutes = models.PositiveSmallIntegerField("時長（分）")
+    place = models.CharField("地點", max_length=100, blank=True)
+    with_whom = models.CharField("對象", max_length=100, blank=True)
+    note = EncryptedTextField("紀錄", blank=True)
+    next_step = EncryptedTextField("下一步", blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="撰寫人"
+    )
+    written_at = models.DateTimeField("撰寫時間")
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="修改人"
+    )
+    replaced_at = models.DateTimeField("修改時間")
+
+    class Meta:
+        verbose_name = "接觸紀錄修改前版本"
+        verbose_name_plural = "接觸紀錄修改前版本"
+        ordering = ["contact_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "version"], name="contact_revision_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} v{self.version}"
 
 
 class Assessment(EnteredInError):
@@ -385,7 +456,7 @@ class Closure(models.Model):
     checklist = models.JSONField("檢核項目", default=list)
     summary = EncryptedTextField("結案摘要", blank=True)
     open_clocks_reason = models.CharField("未完成時限說明", max_length=300, blank=True)
-    previous_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    previous_status = models.CharField(max_length=20, choices=CASE_STATUS_LABELS.choices)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申請人"
     )

@@ -10,14 +10,15 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases.models import (
     OPEN_STATUSES,
     Case,
     CaseReport,
-    CaseStatus,
     Clock,
     Closure,
     FollowUpTask,
@@ -26,6 +27,7 @@ from safetynet.cases.models import (
 )
 from safetynet.cases.services.common import FIRST_VISIT_CLOCKS
 from safetynet.domain import rocdate
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.org.models import AccessKind, Role, Staff, Unit
 
 # Clocks that ask for a visit: the plan's visits and BSRS-5 re-tests, and the first visit after dispatch.
@@ -40,13 +42,29 @@ def load_percent(open_cases: int, capacity: int | None) -> int | None:
     return -(-open_cases * 100 // capacity)
 
 
-def load_state(open_cases: int, capacity: int | None) -> str:
-    """`bad` above the standard, `warn` at it, `ok` below, `` when there is no standard."""
+class Load(models.TextChoices):
+    """Open cases against the role's standard."""
+
+    OVER = "over", _("over")
+    AT = "at", _("at the standard")
+    UNDER = "under", _("under the standard")
+
+    @property
+    def badge(self) -> str:
+        """The colour the load reads in on the page."""
+        return LOAD_BADGES[self]
+
+
+LOAD_BADGES = {Load.OVER: "bad", Load.AT: "warn", Load.UNDER: "ok"}
+
+
+def load_state(open_cases: int, capacity: int | None) -> Load | None:
+    """Over, at or under the standard; None when there is no standard."""
     if not capacity:
-        return ""
+        return None
     if open_cases > capacity:
-        return "bad"
-    return "warn" if open_cases == capacity else "ok"
+        return Load.OVER
+    return Load.AT if open_cases == capacity else Load.UNDER
 
 
 @dataclass(frozen=True)
@@ -65,12 +83,12 @@ class WorkerLoad:
         return load_percent(self.open_cases, self.standard)
 
     @property
-    def state(self) -> str:
+    def state(self) -> Load | None:
         return load_state(self.open_cases, self.standard)
 
     @property
     def over(self) -> bool:
-        return self.state == "bad"
+        return self.state == Load.OVER
 
 
 @dataclass
@@ -98,12 +116,12 @@ class RoleLoad:
         return load_percent(self.open_cases, self.capacity)
 
     @property
-    def state(self) -> str:
+    def state(self) -> Load | None:
         return load_state(self.open_cases, self.capacity)
 
     @property
     def over(self) -> bool:
-        return self.state == "bad"
+        return self.state == Load.OVER
 
 
 def team_load(unit: Unit, day: datetime.date, now: datetime.datetime) -> list[RoleLoad]:
@@ -127,10 +145,13 @@ def team_load(unit: Unit, day: datetime.date, now: datetime.datetime) -> list[Ro
 
 
 def overdue_visits_by_worker(staff_ids: list[int], now: datetime.datetime) -> Counter[int]:
-    """Running visit clocks past due on the cases each worker leads."""
+    """Running visit clocks past due on the open cases each worker leads (a closed case's clock left
+    running asks for nothing)."""
     rows = (
         Clock.objects.running()
-        .filter(name__in=VISIT_CLOCKS, due_at__lt=now, case__lead_id__in=staff_ids)
+        .filter(
+            name__in=VISIT_CLOCKS, due_at__lt=now, case__lead_id__in=staff_ids, case__status__in=OPEN_STATUSES
+        )
         .values("case__lead_id")
         .annotate(n=Count("pk"))
     )
@@ -146,7 +167,7 @@ def pending_closures(cases: QuerySet[Case]) -> QuerySet[Closure]:
     """Closure requests still waiting for the supervisor, on the given cases, oldest first."""
     return (
         Closure.objects.filter(case__in=cases, approved__isnull=True, case__status=CaseStatus.REVIEW)
-        .select_related("case__person", "case__lead", "requested_by")
+        .select_related("case__person", "case__lead", "requested_by__staff")
         .order_by("requested_at", "pk")
     )
 

@@ -7,7 +7,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,11 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safetynet.audit.services import record_listing
 from safetynet.cases import selectors, services
+from safetynet.cases.lifecycle_forms import ClosureDecisionForm
 from safetynet.cases.lifecycle_views import incoming_transfers
 from safetynet.cases.models import Case, SupervisionKind
+from safetynet.core import words
 from safetynet.core.access import (
     CASE_KINDS,
     cases_visible_to,
@@ -28,14 +30,13 @@ from safetynet.core.access import (
     require_kind,
     units_visible_to,
 )
-from safetynet.core.errors import DomainError
-from safetynet.core.forms import ROCDateField, apply_domain_error
+from safetynet.core.forms import ModelMultipleChoiceField, ROCDateField, submitted
 from safetynet.domain import rocdate
+from safetynet.domain.clocks import add_months
 from safetynet.org.models import AccessKind, Staff, Unit
 from safetynet.referrals.selectors import overdue_referrals
 
 TEAM_KINDS = (AccessKind.SUPERVISOR, AccessKind.MANAGER)
-REREPORT_WINDOW = datetime.timedelta(days=183)  # DOMAIN §5: re-report watch of 6 months
 
 
 def _team_unit(request: HttpRequest) -> Unit:
@@ -52,6 +53,7 @@ def _team_unit(request: HttpRequest) -> Unit:
 
 
 @kinds_required(*TEAM_KINDS)
+@require_safe
 def team(request: HttpRequest) -> HttpResponse:
     """Each worker's open cases against their role's standard, overdue visits, closures to approve."""
     staff = require_kind(request.user, TEAM_KINDS)
@@ -66,17 +68,22 @@ def team(request: HttpRequest) -> HttpResponse:
     late = list(overdue_referrals(unit, now)) if is_supervisor else None
     named: list[Any] = [*(closures or []), *(transfers or []), *(late or [])]
     record_listing(request.user, "cases.case", [item.case.person_id for item in named if item.case])
-    since = now - REREPORT_WINDOW
+    # Closures and re-reports after them over the rule set's re-report window (DOMAIN §5).
+    months = words.rule_set().rereport_window_months
+    since = add_months(now, -months)
     context = {
         "unit": unit,
         "roles": roles,
         "is_supervisor": is_supervisor,
         "closures": closures,
+        # Each closure with its own decision forms (ids of their own on a page of several).
+        "closure_decisions": [(closure, ClosureDecisionForm(closure=closure)) for closure in closures or []],
         "transfers": transfers,
         "waiting": selectors.waiting_cases(unit),
         "overdue_total": sum(r.overdue_visits for r in roles),
         "closed_recently": selectors.closed_since(unit, since),
         "rereported": selectors.rereports_after_closure(unit, since),
+        "rereport_months": months,
         "units": None if is_supervisor else units_visible_to(request.user).order_by("kind", "name"),
         "overdue_referrals": late,
     }
@@ -86,7 +93,7 @@ def team(request: HttpRequest) -> HttpResponse:
 # --- supervision sessions ----------------------------------------------------------------------------
 
 
-class StaffChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class StaffChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.role.name}）"
 
@@ -165,6 +172,7 @@ def _open_cases(unit: Unit) -> dict[int, Case]:
 
 
 @kinds_required(*CASE_KINDS)
+@require_safe
 def supervision(request: HttpRequest) -> HttpResponse:
     """The unit's supervision sessions, with the 內督 and 外督 counted per year."""
     staff = require_kind(request.user, CASE_KINDS)
@@ -189,6 +197,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 
 @kinds_required(AccessKind.SUPERVISOR)
+@require_http_methods(["GET", "HEAD", "POST"])
 def supervision_new(request: HttpRequest) -> HttpResponse:
     staff = require_kind(request.user, (AccessKind.SUPERVISOR,))
     unit = staff.unit
@@ -201,30 +210,28 @@ def supervision_new(request: HttpRequest) -> HttpResponse:
         data, unit=unit, initial={"kind": SupervisionKind.INTERNAL, "supervisor_name": staff.name}
     )
     notes = CaseNoteFormSet(data, prefix="cases", form_kwargs={"case_choices": choices})
-    if data is not None and form.is_valid() and notes.is_valid():
+
+    def save(cleaned: dict[str, Any]) -> str:
         discussed = [
             services.CaseNote(cases[f.cleaned_data["case"]], f.cleaned_data.get("note", ""))
             for f in notes.forms
             if f.cleaned_data.get("case")
         ]
-        try:
-            session = services.record_supervision(
-                unit=unit,
-                kind=form.cleaned_data["kind"],
-                held_on=form.cleaned_data["held_on"],
-                supervisor_name=form.cleaned_data["supervisor_name"],
-                attendees=form.cleaned_data["attendees"],
-                cases=discussed,
-                minutes=form.cleaned_data["minutes"],
-                notes=form.cleaned_data["notes"],
-                by=request.user,
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Supervision session of %(day)s recorded.") % {"day": rocdate.format(session.held_on)},
-            )
-            return redirect(reverse("cases:supervision"))
+        session = services.record_supervision(
+            unit=unit,
+            kind=cleaned["kind"],
+            held_on=cleaned["held_on"],
+            supervisor_name=cleaned["supervisor_name"],
+            attendees=cleaned["attendees"],
+            cases=discussed,
+            minutes=cleaned["minutes"],
+            notes=cleaned["notes"],
+            by=request.user,
+        )
+        return _("Supervision session of %(day)s recorded.") % {
+            "day": rocdate.format(session.held_on, "slash")
+        }
+
+    if data is not None and form.is_valid() and notes.is_valid() and submitted(request, form, save):
+        return redirect(reverse("cases:supervision"))
     return render(request, "cases/supervision_form.html", {"form": form, "notes": notes, "unit": unit})

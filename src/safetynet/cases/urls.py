@@ -1,10 +1,12 @@
 from django.urls import path
 
-from safetynet.cases import lifecycle_views, meeting_views, team_views, views
+from safetynet.cases import dispatch_views, lifecycle_views, meeting_views, mine_views, team_views, views
 
 app_name = "cases"
 urlpatterns = [
-    path("queue/", views.queue, name="queue"),
+    path("", mine_views.mine, name="mine"),
+    path("export.xlsx", mine_views.mine_export, name="mine_export"),
+    path("queue/", dispatch_views.queue, name="queue"),
     path("clocks/", views.clock_board, name="clocks"),
     path("team/", team_views.team, name="team"),
     path("supervision/", team_views.supervision, name="supervision"),
@@ -14,8 +16,9 @@ urlpatterns = [
     path("high-risk/meetings/new/", meeting_views.meeting_new, name="meeting_new"),
     path("high-risk/meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
     path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/assign/", dispatch_views.assign, name="assign"),
     path("<int:pk>/contacts/new/", views.contact_new, name="contact_new"),
+    path("<int:pk>/contacts/<int:record>/edit/", views.contact_edit, name="contact_edit"),
     path("<int:pk>/contacts/<int:record>/error/", views.contact_error, name="contact_error"),
     path("<int:pk>/assessments/<int:record>/error/", views.assessment_error, name="assessment_error"),
     path("<int:pk>/assessments/<slug:instrument>/", views.assessment_new, name="assessment_new"),

@@ -1,4 +1,4 @@
-"""The worker's side of a case: its page, contacts and scored assessments, the dispatch queue, the clocks board."""
+"""The worker's side of a case: its page, contacts and scored assessments, the clocks board."""
 
 from __future__ import annotations
 
@@ -9,35 +9,46 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safetynet.audit.services import record_listing
 from safetynet.cases import forms, services
+from safetynet.cases.family import Reach, family_of, tel_href
 from safetynet.cases.lifecycle_views import panel_context
-from safetynet.cases.models import Assessment, Case, CaseStatus, Clock, Contact
+from safetynet.cases.models import (
+    OPEN_STATUSES,
+    Assessment,
+    Case,
+    Clock,
+    Contact,
+    ContactRevision,
+)
 from safetynet.cases.services.common import FIRST_VISIT_CLOCKS
 from safetynet.core.access import (
     CASE_KINDS,
+    break_glass_writes_allowed,
     cases_visible_to,
+    check_case_work,
     clocks_visible_to,
     get_case_for,
+    get_case_for_work,
     kinds_required,
-    require_kind,
+    opening_of,
+    record_case_person_read,
 )
 from safetynet.core.errors import DomainError
+from safetynet.core.forms import roc_date_problem
 from safetynet.core.templatetags.roc import roc
 from safetynet.domain import instruments, rocdate
 from safetynet.domain.clocks import ClockState, clock_state
-from safetynet.domain.dispatch import load_ratio
 from safetynet.domain.instruments import tipvda
-from safetynet.intake.rules import current_rule_set
-from safetynet.org.models import AccessKind, Staff
+from safetynet.org.models import AccessKind
 from safetynet.referrals.forms import STATUS_BADGE
 
 CLOCK_KINDS = (AccessKind.SCREENER, *CASE_KINDS)
@@ -76,13 +87,17 @@ def next_visit(case: Case) -> Clock | None:
 
 
 def timeline(case: Case, cocases: list[Case]) -> list[Entry]:
-    """Contacts, assessments and reports, newest first; a co-case on the same person shares its records."""
+    """Contacts, assessments and reports, newest first; a co-case on the same person shares its records.
+    A corrected contact brings the versions it replaced (`revisions`), newest first."""
     routes = {case.pk: case.route} | {c.pk: c.route for c in cocases if c.person_id == case.person_id}
+    contacts = (
+        Contact.objects.filter(case_id__in=routes)
+        .select_related("by__staff")
+        .prefetch_related(Prefetch("revisions", queryset=ContactRevision.objects.order_by("-version")))
+    )
     entries = [
         Entry("contact", c.occurred_at, c, c.case_id == case.pk, routes[c.case_id])
-        for c in cast(
-            "QuerySet[Contact]", Contact.objects.filter(case_id__in=routes).select_related("by__staff")
-        )
+        for c in cast("QuerySet[Contact]", contacts)
     ]
     entries += [
         Entry("assessment", a.assessed_at, a, a.case_id == case.pk, routes[a.case_id])
@@ -97,92 +112,81 @@ def timeline(case: Case, cocases: list[Case]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.at, e.kind), reverse=True)
 
 
+LAST_CONTACTS = 3  # the visit sheet's "last contacts": enough to pick up where the last one left off
+
+
 @kinds_required(*CASE_KINDS)
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case as the sheet of a home visit: where the person lives and how to call them, who lives with
+    them, the family's other cases and whom to call about each, the last contacts, the next visit; then
+    the case's course, clocks and whole timeline."""
     case = get_case_for(request.user, pk)
+    # The page shows the person's own address and phones: their read, beside the case's.
+    record_case_person_read(request.user, case)
     now = timezone.now()
+    today = timezone.localdate(now)
     all_clocks = list(case.clocks.order_by("due_at", "pk"))
     clocks = [(c, c.state(now)) for c in all_clocks if c.cancelled_at is None]
-    cocases = []
-    if case.cocase_id:
-        cocases = list(
-            Case.objects.filter(cocase_id=case.cocase_id).exclude(pk=case.pk).select_related("unit", "lead")
-        )
+    family = family_of(request.user, case, today)
+    record_listing(request.user, "people.person", family.named_persons())
     visit = next_visit(case)
+    entries = timeline(case, family.cocases)
     context: dict[str, Any] = {
         "case": case,
+        "person": case.person,
+        "age": case.person.age_on(today),
+        "phones": [(phone, tel_href(phone)) for phone in case.person.phone_list],
+        "family": family,
+        "reach": Reach(case.unit.phone, case.lead.phone_extension if case.lead else "")
+        if case.unit.phone
+        else None,
+        "last_contacts": [e for e in entries if e.kind == "contact" and e.record.entered_in_error_at is None][
+            :LAST_CONTACTS
+        ],
         "clocks": clocks,
         "replaced": [c for c in all_clocks if c.cancelled_at is not None],
-        "cocases": cocases,
         "co_workers": list(case.co_workers.all()),
         "visit": visit,
         "visit_state": visit.state(now) if visit else None,
-        "timeline": timeline(case, cocases),
+        "timeline": entries,
+        "editable": {
+            e.record.pk
+            for e in entries
+            if e.kind == "contact" and e.own and case.is_open and e.record.editable_by(request.user, now)
+        },
         "instruments": instruments.INSTRUMENTS,
         "badge": STATE_BADGE,
         "labels": STATE_LABEL,
         "risk_badge": RISK_BADGE,
-        "routes": current_rule_set().codes.routes,
         "referral_badge": STATUS_BADGE,
         "referrals": [
             (r, r.overdue(now))
             for r in case.referrals.select_related("organization", "category").order_by("-created_at")
         ],
     }
+    opening = opening_of(request.user, case)
+    context["opening"] = opening
+    context["reading_only"] = opening is not None and not break_glass_writes_allowed()
     context.update(panel_context(request.user, case))
     return render(request, "cases/detail.html", context)
 
 
-@kinds_required(AccessKind.SUPERVISOR)
-def queue(request: HttpRequest) -> HttpResponse:
-    """Cases of the supervisor's unit waiting for a worker (待分派), with the team's load beside them."""
-    staff = require_kind(request.user, (AccessKind.SUPERVISOR,))
-    waiting = (
-        cases_visible_to(request.user)
-        .filter(status=CaseStatus.PENDING)
-        .select_related("person", "suggested_lead")
-        .order_by("priority", "opened_at")
-    )
-    today = timezone.localdate()
-    team = [
-        {
-            "staff": s,
-            "open": c.open_cases,
-            "standard": c.standard,
-            "ratio": load_ratio(c.open_cases, c.standard, services.DEFAULT_CASELOAD),
-            "on_leave": c.on_leave,
-            "full": c.full,
-        }
-        for s, c in services.candidates(staff.unit, (), today)
-    ]
-    waiting_list = list(waiting)
-    record_listing(request.user, "cases.case", [case.person_id for case in waiting_list])
-    return render(request, "cases/queue.html", {"waiting": waiting_list, "team": team})
-
-
-@kinds_required(AccessKind.SUPERVISOR)
-@require_POST
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for(request.user, pk)
-    worker = Staff.objects.filter(pk=request.POST.get("worker") or 0).select_related("role").first()
-    if worker is None:
-        messages.error(request, _("Choose a worker."))
-        return redirect("cases:queue")
-    try:
-        services.assign_case(case, worker, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Assigned to %(name)s.") % {"name": worker.name})
-    return redirect("cases:queue")
-
-
 @kinds_required(*CLOCK_KINDS)
+@require_safe
 def clock_board(request: HttpRequest) -> HttpResponse:
-    """The unit's clocks: due, overdue, met on time, met late (DOMAIN §5), the most urgent first."""
+    """The unit's clocks: due, overdue, met on time, met late (DOMAIN §5), the most urgent first.
+
+    A cancelled clock asks for nothing (the plan moved, the case closed): it is not on the board. Nor is
+    a clock still running on a case closed or found not to need one (未成案): closing cancels them, but
+    a case closed before it did may have kept some. What was met stays, as the unit's record."""
     now = timezone.now()
     wanted = request.GET.get("state", "")
-    clocks = clocks_visible_to(request.user).filter(due_at__gte=now - datetime.timedelta(days=365))
+    clocks = (
+        clocks_visible_to(request.user)
+        .filter(due_at__gte=now - datetime.timedelta(days=365), cancelled_at__isnull=True)
+        .filter(Q(met_at__isnull=False) | Q(case__isnull=True) | Q(case__status__in=OPEN_STATUSES))
+    )
     # Every clock's state from two columns, so the counts are whole; then the rows shown, loaded once.
     states = [
         (pk, due, clock_state(due, met, now)) for pk, due, met in clocks.values_list("pk", "due_at", "met_at")
@@ -194,12 +198,19 @@ def clock_board(request: HttpRequest) -> HttpResponse:
         [pk for *_, pk in chosen]
     )
     shown = [(loaded[pk], loaded[pk].state(now)) for *_, pk in chosen]
+    # A case transferred away keeps its met clocks here, but opens only for its new unit: no dead link.
+    openable = set(
+        cases_visible_to(request.user)
+        .filter(pk__in={c.case_id for c, _s in shown if c.case_id})
+        .values_list("pk", flat=True)
+    )
     record_listing(request.user, "cases.case", [c.case.person_id for c, _s in shown if c.case])
     return render(
         request,
         "cases/clocks.html",
         {
             "rows": shown,
+            "openable": openable,
             "counts": [(s.value, STATE_LABEL[s], counts[s]) for s in order],
             "labels": STATE_LABEL,
             "wanted": wanted,
@@ -213,17 +224,18 @@ def clock_board(request: HttpRequest) -> HttpResponse:
 @require_POST
 def clock_met(request: HttpRequest, pk: int) -> HttpResponse:
     clock = get_object_or_404(clocks_visible_to(request.user).filter(case__isnull=False), pk=pk)
+    assert clock.case_id is not None  # noqa: S101 - narrows the type for mypy
+    check_case_work(request.user, clock.case_id)
     try:
         day = rocdate.parse(request.POST.get("met_on", ""))
         at = timezone.make_aware(datetime.datetime.combine(day, _time(request.POST.get("met_time", ""))))
         services.meet_clock(clock, at=at, by=request.user)
     except ValueError as error:
-        messages.error(request, _("Completion date: %(error)s") % {"error": error})
+        messages.error(request, _("Completion date: %(error)s") % {"error": roc_date_problem(error)})
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Recorded: %(label)s") % {"label": clock.label})
-    assert clock.case_id is not None  # noqa: S101 - narrows the type for mypy
     return redirect("cases:detail", pk=clock.case_id)
 
 
@@ -240,7 +252,14 @@ def _time(text: str) -> datetime.time:
 # --- the worker's records: contacts, assessments, entered in error ------------------------------------
 
 # Where a service's complaint about a contact goes on the form.
-CONTACT_FIELDS = {"kind": "kind", "minutes": "minutes", "occurred_at": "day", "assessed_at": "day"}
+CONTACT_FIELDS = {
+    "kind": "kind",
+    "minutes": "minutes",
+    "occurred_at": "day",
+    "assessed_at": "day",
+    "place": "place",
+    "with_whom": "with_whom",
+}
 
 
 def _next_visit_text(case: Case) -> str:
@@ -257,9 +276,10 @@ def _bsrs5_form(data: Any) -> forms.Bsrs5Form:
 
 
 @kinds_required(*CASE_KINDS)
+@require_http_methods(["GET", "HEAD", "POST"])
 def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a contact, with a BSRS-5 taken during it if the worker filled one in: both or neither."""
-    case = get_case_for(request.user, pk)
+    case = get_case_for_work(request.user, pk)
     data = request.POST if request.method == "POST" else None
     form = forms.ContactForm(data)
     bsrs = _bsrs5_form(data)
@@ -271,17 +291,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 with transaction.atomic():
                     at = form.at()
-                    contact = services.record_contact(
-                        case,
-                        kind=form.cleaned_data["kind"],
-                        occurred_at=at,
-                        minutes=form.cleaned_data["minutes"],
-                        place=form.cleaned_data["place"],
-                        with_whom=form.cleaned_data["with_whom"],
-                        note=form.cleaned_data["note"],
-                        next_step=form.cleaned_data["next_step"],
-                        by=request.user,
-                    )
+                    contact = services.record_contact(case, occurred_at=at, by=request.user, **form.details())
                     if bsrs.is_bound:
                         services.record_assessment(
                             case,
@@ -299,17 +309,90 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Contact recorded.") + " " + _next_visit_text(case))
                 return redirect("cases:detail", pk=case.pk)
+    return _contact_page(request, case, form, bsrs=bsrs, preview=_preview(case, bsrs))
+
+
+def _contact_page(request: HttpRequest, case: Case, form: forms.ContactForm, **more: Any) -> HttpResponse:
+    """The contact form: a new contact (with the BSRS-5 beside it), or a correction (`contact`)."""
     return render(
         request,
         "cases/contact_form.html",
+        {"case": case, "form": form, "quick_minutes": forms.QUICK_MINUTES, "visit": next_visit(case), **more},
+    )
+
+
+def _own_contact(request: HttpRequest, pk: int, record: int) -> tuple[Case, Contact]:
+    """The case and a contact of it that the user recorded: anyone else's is as missing (404)."""
+    case = get_case_for_work(request.user, pk)
+    contact = cast(
+        Contact, get_object_or_404(Contact.objects.select_related("by__staff"), case=case, pk=record)
+    )
+    if contact.by_id != request.user.pk:
+        raise Http404
+    return case, contact
+
+
+@kinds_required(*CASE_KINDS)
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact_edit(request: HttpRequest, pk: int, record: int) -> HttpResponse:
+    """Its author corrects a contact within a day of recording it; the earlier version is kept."""
+    case, contact = _own_contact(request, pk, record)
+    if request.method == "GET":
+        if not (case.is_open and contact.editable_by(request.user, timezone.now())):
+            messages.error(request, _not_editable(case, contact))
+            return redirect("cases:detail", pk=case.pk)
+        form = forms.ContactEditForm(initial=forms.ContactEditForm.initial_for(contact))
+    else:
+        form = forms.ContactEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.edit_contact(
+                    contact,
+                    version=form.cleaned_data["version"],
+                    occurred_at=form.at_or_stored(contact),
+                    by=request.user,
+                    **form.details(),
+                )
+            except services.ContactEditConflict as conflict:
+                return _contact_conflict(request, case, conflict)
+            except DomainError as error:
+                form.add_error(CONTACT_FIELDS.get(error.field or ""), error.message)
+            else:
+                messages.success(request, _("Contact corrected.") + " " + _next_visit_text(case))
+                return redirect("cases:detail", pk=case.pk)
+    return _contact_page(request, case, form, contact=contact)
+
+
+def _not_editable(case: Case, contact: Contact) -> str:
+    if contact.entered_in_error_at is not None:
+        return _("This contact is marked entered in error: it cannot be corrected.")
+    if not case.is_open:
+        return _("The case is closed: reopen it before correcting its records.")
+    return _(
+        "More than 24 hours have passed since this contact was recorded: it can no longer be corrected. "
+        "If it is wrong, mark it entered in error and record it again."
+    )
+
+
+def _contact_conflict(
+    request: HttpRequest, case: Case, conflict: services.ContactEditConflict
+) -> HttpResponse:
+    """The version saved meanwhile beside the one typed, which now names the saved version: saving it
+    again replaces the saved one knowingly (and keeps it as a revision)."""
+    theirs = conflict.contact
+    data = request.POST.copy()
+    data["version"] = str(theirs.version)
+    return render(
+        request,
+        "cases/contact_conflict.html",
         {
             "case": case,
-            "form": form,
-            "bsrs": bsrs,
+            "theirs": theirs,
+            "form": forms.ContactEditForm(data),
             "quick_minutes": forms.QUICK_MINUTES,
-            "visit": next_visit(case),
-            "preview": _preview(case, bsrs),
+            "message": conflict.message,
         },
+        status=409,
     )
 
 
@@ -349,8 +432,9 @@ def _preview(case: Case, form: forms.AnswersForm) -> dict[str, Any]:
 
 
 @kinds_required(*CASE_KINDS)
+@require_http_methods(["GET", "HEAD", "POST"])
 def assessment_new(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
-    case = get_case_for(request.user, pk)
+    case = get_case_for_work(request.user, pk)
     form_class = _answers_form(instrument)
     data = request.POST if request.method == "POST" else None
     when = forms.WhenForm(data)
@@ -423,12 +507,12 @@ def _mark_error(request: HttpRequest, case: Case, record: Contact | Assessment) 
 @kinds_required(*CASE_KINDS)
 @require_POST
 def contact_error(request: HttpRequest, pk: int, record: int) -> HttpResponse:
-    case = get_case_for(request.user, pk)
+    case = get_case_for_work(request.user, pk)
     return _mark_error(request, case, get_object_or_404(Contact, case=case, pk=record))
 
 
 @kinds_required(*CASE_KINDS)
 @require_POST
 def assessment_error(request: HttpRequest, pk: int, record: int) -> HttpResponse:
-    case = get_case_for(request.user, pk)
+    case = get_case_for_work(request.user, pk)
     return _mark_error(request, case, get_object_or_404(Assessment, case=case, pk=record))

@@ -12,7 +12,11 @@ Roles grant kinds of work (`AccessKind`); objects are scoped by the user's unit:
   referring unit; a partner user sees only the referrals sent to their organisation (never a draft),
   and of the person only what the referrer shared (`safetynet.referrals.partner`);
 - break-glass: a case worker or supervisor who gave a reason sees one more case for a short time
-  (`safetynet.audit.services.break_glass`); every read through such a grant is flagged in the log;
+  (`safetynet.audit.services.break_glass`); every read through such a grant is flagged in the log. An
+  opening is for reading: the views and API operations that write fetch through the `…_for_work`
+  helpers, which refuse (403) a write whose only way to the record is an opening — unless the county
+  allows it (`SAFETYNET_BREAK_GLASS_WRITES`), when the write's change entries are flagged with the
+  opening's reason and its reviewers are told;
 - missing and out-of-scope objects give the same 404.
 
 Every fetch-and-check helper writes the read to the access log (`safetynet.audit`), so a page that
@@ -23,15 +27,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from safetynet.audit import context
 from safetynet.audit.models import AccessGrant
 from safetynet.audit.services import record_read
 from safetynet.cases.models import Case, Clock
@@ -39,6 +45,9 @@ from safetynet.intake.models import Report
 from safetynet.org.models import AccessKind, Staff, Unit, UnitKind
 from safetynet.people.models import Household, Person
 from safetynet.referrals.models import Organization, Referral
+
+if TYPE_CHECKING:
+    from safetynet.geo.models import County
 
 K = AccessKind
 PERSON_KINDS = (K.SCREENER, K.CASEWORKER, K.SUPERVISOR)
@@ -99,18 +108,37 @@ def protected_person_ids() -> QuerySet[Any]:
     ).values("person_id")
 
 
+def _persons_in_scope(staff: Staff) -> Q:
+    """Persons of the towns the staff member's unit covers; a sexual-assault victim only to FPC, the
+    screening desk, and the workers of a case of theirs (no break-glass)."""
+    scope = Q(town__in=staff.unit.towns.all())
+    if staff.unit.kind not in (UnitKind.FPC, UnitKind.SCREENING):
+        serving = staff.role.kind in CASE_KINDS and staff.left_on is None
+        served = cases_in_scope(staff) if serving else Case.objects.none()
+        scope &= ~(Q(pk__in=protected_person_ids()) & ~Q(pk__in=served.values("person_id")))
+    return scope
+
+
 def persons_visible_to(user: Any) -> QuerySet[Person]:
-    """Persons of the towns the user's unit covers; a sexual-assault victim only to FPC, the screening
-    desk, and the workers of a case of theirs. The person of a case opened by break-glass too, while
-    the opening lasts."""
+    """Persons in the user's scope (`_persons_in_scope`), and the person of a case opened by break-glass,
+    while the opening lasts."""
     staff = staff_of(user)
     if staff is None or staff.role.kind not in PERSON_KINDS:
         return Person.objects.none()
-    scope = Q(town__in=staff.unit.towns.all())
-    if staff.unit.kind not in (UnitKind.FPC, UnitKind.SCREENING):
-        served = cases_visible_to(user).values("person_id")
-        scope &= ~(Q(pk__in=protected_person_ids()) & ~Q(pk__in=served))
-    return Person.objects.filter(scope | Q(pk__in=active_grants(staff).values("case__person_id")))
+    granted = Q(pk__in=active_grants(staff).values("case__person_id"))
+    return Person.objects.filter(_persons_in_scope(staff) | granted)
+
+
+def persons_for_work(user: Any) -> QuerySet[Person]:
+    """The persons a write may involve (a relation's other person, a household's new member): those in
+    the user's scope; the person of a break-glass opening only where the county allows writes through one
+    (and `get_person_for_work` then flags the write)."""
+    if break_glass_writes_allowed():
+        return persons_visible_to(user)
+    staff = staff_of(user)
+    if staff is None or staff.role.kind not in PERSON_KINDS:
+        return Person.objects.none()
+    return Person.objects.filter(_persons_in_scope(staff))
 
 
 def get_person_for(user: Any, pk: int) -> Person:
@@ -119,6 +147,22 @@ def get_person_for(user: Any, pk: int) -> Person:
     # Read while a break-glass opening of one of their cases lasts: flagged with its reason.
     record_read(user, person, grant=active_grants(staff).filter(case__person_id=pk).first())
     return person
+
+
+def get_person_for_work(user: Any, pk: int) -> Person:
+    """`get_person_for`, for a view that writes on the person: refused when the person is reached only
+    through a break-glass opening (`work_through_opening`)."""
+    person = get_person_for(user, pk)
+    check_person_work(user, pk)
+    return person
+
+
+def check_person_work(user: Any, pk: int) -> None:
+    """For a write that involves a person picked from `persons_for_work` (a relation's other person, a
+    household member): refused or flagged when the person is reached only through a break-glass opening."""
+    staff = require_kind(user, PERSON_KINDS)
+    if not Person.objects.filter(_persons_in_scope(staff), pk=pk).exists():
+        work_through_opening(active_grants(staff).filter(case__person_id=pk).first())
 
 
 def households_visible_to(user: Any) -> QuerySet[Household]:
@@ -192,6 +236,28 @@ def aggregates_visible_to(user: Any) -> list[str]:
     return counties_visible_to(user)
 
 
+FIGURE_KINDS = (K.MANAGER, K.ADMIN)  # who enter the plan's and the indicators' own figures
+
+
+def may_enter_figures(user: Any) -> bool:
+    """Managers and administrators enter vacancies, reported values and targets; others read them."""
+    return kind_of(user) in FIGURE_KINDS
+
+
+def county_asked(params: Any, counties: list[County]) -> County:
+    """The county `area` names among `counties` (those in the user's scope; any other is a 404), else
+    the first of them."""
+    if not counties:
+        raise Http404
+    asked = params.get("area")
+    if not asked:
+        return counties[0]
+    county = next((c for c in counties if c.code == asked), None)
+    if county is None:
+        raise Http404
+    return county
+
+
 def cases_in_scope(staff: Staff) -> QuerySet[Case]:
     """The cases a staff member's own work gives them (no break-glass)."""
     if staff.role.kind == K.SUPERVISOR:
@@ -205,8 +271,9 @@ def cases_in_scope(staff: Staff) -> QuerySet[Case]:
 
 
 def active_grants(staff: Staff) -> QuerySet[AccessGrant]:
-    """The staff member's break-glass openings that have not run out, newest end first."""
-    return AccessGrant.objects.filter(staff=staff, expires_at__gt=timezone.now()).order_by("-expires_at")
+    """The staff member's break-glass openings that have not run out (a request waiting for approval
+    opens nothing), newest end first."""
+    return AccessGrant.objects.filter(staff=staff).active().order_by("-expires_at")
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
@@ -217,16 +284,72 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(Q(pk__in=cases_in_scope(staff).values("pk")) | Q(pk__in=granted))
 
 
-def get_case_for(user: Any, pk: int) -> Case:
+def _fetch_case(user: Any, pk: int) -> tuple[Case, AccessGrant | None]:
     staff = require_kind(user, CASE_KINDS)
     case = get_object_or_404(
         cases_visible_to(user).select_related("person", "unit", "lead", "area", "cocase"), pk=pk
     )
-    grant = active_grants(staff).filter(case_id=pk).first()
-    if grant is not None and cases_in_scope(staff).filter(pk=pk).exists():
-        grant = None  # a grant on a case that is the worker's own anyway is not a break-glass read
+    grant = break_glass_grant(staff, pk)
     record_read(user, case, grant=grant)
+    return case, grant
+
+
+def get_case_for(user: Any, pk: int) -> Case:
+    return _fetch_case(user, pk)[0]
+
+
+def get_case_for_work(user: Any, pk: int) -> Case:
+    """`get_case_for`, for every view and API operation that writes on the case or its records: refused
+    (403) when the user sees the case only through a break-glass opening (`work_through_opening`)."""
+    case, grant = _fetch_case(user, pk)
+    work_through_opening(grant)
     return case
+
+
+class OpeningIsForReading(PermissionDenied):
+    """A write whose only way to its record is a break-glass opening, where the county allows none."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("A break-glass opening is for reading only: ask the case's worker or their supervisor.")
+        )
+
+
+def break_glass_writes_allowed() -> bool:
+    return bool(getattr(settings, "SAFETYNET_BREAK_GLASS_WRITES", False))
+
+
+def work_through_opening(grant: AccessGrant | None) -> None:
+    """A write that reaches its record through `grant` (None: through the user's own scope). Refused
+    unless the county allows writes through an opening; then the request's change entries carry the
+    grant's reason, flagged, and the grant's reviewers are told (`safetynet.audit.services.record`)."""
+    if grant is None:
+        return
+    if not break_glass_writes_allowed():
+        raise OpeningIsForReading
+    if context.opening.get() is None:
+        context.opening.set(context.Opening(grant))
+
+
+def opening_of(user: Any, case: Case) -> AccessGrant | None:
+    """The break-glass opening through which the user reads the case, if that is how."""
+    staff = staff_of(user)
+    return break_glass_grant(staff, case.pk) if staff is not None else None
+
+
+def break_glass_grant(staff: Staff, case_pk: int) -> AccessGrant | None:
+    """The break-glass opening through which the staff member sees the case, if that is how they see it."""
+    grant = active_grants(staff).filter(case_id=case_pk).first()
+    if grant is not None and cases_in_scope(staff).filter(pk=case_pk).exists():
+        grant = None  # a grant on a case that is the worker's own anyway is not a break-glass read
+    return grant
+
+
+def record_case_person_read(user: Any, case: Case) -> None:
+    """A page of the case that shows its person's own details (address, phones): the person's read,
+    flagged like the case's when the case was opened by break-glass."""
+    staff = require_kind(user, CASE_KINDS)
+    record_read(user, case.person, grant=break_glass_grant(staff, case.pk))
 
 
 def clocks_visible_to(user: Any) -> QuerySet[Clock]:
@@ -259,6 +382,23 @@ def get_referral_for(user: Any, pk: int) -> Referral:
     )
     record_read(user, referral)
     return referral
+
+
+def get_referral_for_work(user: Any, pk: int) -> Referral:
+    """`get_referral_for`, for a move or a single-use link: refused when the referral's case is seen only
+    through a break-glass opening (`work_through_opening`)."""
+    staff = require_kind(user, CASE_KINDS)
+    referral = get_referral_for(user, pk)
+    if referral.case_id is not None:
+        work_through_opening(break_glass_grant(staff, referral.case_id))
+    return referral
+
+
+def check_case_work(user: Any, case_pk: int) -> None:
+    """For a write on a record of a case fetched by its own query (a clock): refused when the case is
+    seen only through a break-glass opening (`work_through_opening`)."""
+    staff = require_kind(user, CASE_KINDS)
+    work_through_opening(break_glass_grant(staff, case_pk))
 
 
 def partner_organization(user: Any) -> Organization:

@@ -1,6 +1,6 @@
 """Signing in beyond the password: the second step (a code from the authenticator app, or a backup
 code), enrolling an app at the first sign-in, new backup codes, and the lock-out page that django-axes
-shows after repeated wrong passwords.
+shows after repeated wrong passwords. Administrators reset a person's second step (a lost phone).
 
 Who must pass the second step, and the devices behind it: `safetynet.core.two_factor`.
 """
@@ -13,22 +13,27 @@ from urllib.parse import urlencode
 import django_otp
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from safetynet.audit.models import Action
 from safetynet.audit.services import record
 from safetynet.core import services, two_factor
+from safetynet.core.access import kinds_required
 from safetynet.core.errors import DomainError
-from safetynet.core.forms import EnrolmentForm, TwoFactorForm
+from safetynet.core.forms import EnrolmentForm, SecondStepResetForm, TwoFactorForm, apply_domain_error
+from safetynet.org.models import AccessKind
 
 
 def next_page(request: HttpRequest) -> str:
@@ -55,7 +60,7 @@ def passed(request: HttpRequest, device: Any) -> None:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not two_factor.requires_two_factor(user) or two_factor.is_verified(user):
@@ -82,7 +87,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan (or type) the secret, then type the code it shows."""
     user: Any = request.user
@@ -124,7 +129,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def backup_codes(request: HttpRequest) -> HttpResponse:
     """GET: how many backup codes are left; POST: ten new ones (the old stop working), shown this once."""
     user: Any = request.user
@@ -136,6 +141,59 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
             request, "core/backup_codes.html", {"codes": [two_factor.show_backup_code(c) for c in codes]}
         )
     return render(request, "core/backup_codes.html", {"left": two_factor.backup_codes_left(user)})
+
+
+def accounts_with_second_step() -> QuerySet[Any]:
+    """Accounts with an authenticator app or backup codes (something to reset), with how many of each;
+    active or not (a leaver's device is reset too). One still to enrol has nothing to reset."""
+    return (
+        get_user_model()
+        .objects.filter(Q(totpdevice__isnull=False) | Q(staticdevice__isnull=False))
+        .annotate(
+            apps=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True),
+            codes_left=Count("staticdevice__token_set", distinct=True),
+        )
+        .select_related("staff__role", "staff__unit")
+        .order_by("staff__unit__county_id", "staff__unit_id", "username")
+    )
+
+
+@never_cache
+@kinds_required(AccessKind.ADMIN)
+@require_safe
+def second_steps(request: HttpRequest) -> HttpResponse:
+    """The administrator's list of accounts with a second step, each with a way to reset it."""
+    return render(request, "core/second_steps.html", {"accounts": accounts_with_second_step()})
+
+
+@never_cache
+@kinds_required(AccessKind.ADMIN)
+@require_http_methods(["GET", "HEAD", "POST"])
+def second_step_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset one account's second step: the reason is written (GET, then POST), then confirmed on a
+    page of its own (POST with `confirm`); only the confirmed POST resets."""
+    account = get_object_or_404(accounts_with_second_step(), pk=pk)
+    form = SecondStepResetForm(request.POST if request.method == "POST" else None)
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") == "reset":
+            try:
+                services.reset_second_step(account, by=request.user, reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The second step of %(account)s was reset; they set up a new app at their next sign-in."
+                    )
+                    % {"account": account.get_username()},
+                )
+                return redirect("second_steps")
+        else:
+            confirming = "back" not in request.POST
+    context = {"account": account, "form": form, "confirming": confirming}
+    return render(request, "core/second_step_reset.html", context)
 
 
 def locked_out(

@@ -1,5 +1,5 @@
-"""Middleware: the UI language, a missing field key answered as an installation problem, the idle
-session time-out, and the second sign-in step."""
+"""Middleware: the methods pages answer, the UI language, a missing field key answered as an
+installation problem, the idle session time-out, and the second sign-in step."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
@@ -22,6 +22,30 @@ from django_htmx.http import HttpResponseClientRedirect
 from safetynet.core.crypto import DecryptionError, KeyRingError
 
 logger = logging.getLogger("safetynet")
+
+
+# Pages are read with GET (HEAD follows it) and changed with POST; the API's operations use PATCH too.
+# Each view narrows these further (`require_GET`, `require_POST`, ninja's own routing).
+PAGE_METHODS = ("GET", "HEAD", "POST")
+API_METHODS = ("GET", "HEAD", "POST", "PATCH")
+
+
+class PageMethodsMiddleware:
+    """405 for any method outside those the pages or the API serve, before anything else runs.
+
+    OPTIONS and TRACE would otherwise reach a view written for GET and get its page, with no entry in
+    the access log (which judges reads by the method) and no CSRF check (which skips them); PUT,
+    DELETE and PATCH would reach the views' GET branch the same way. So no page, no person.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        served = API_METHODS if request.path.startswith("/api/") else PAGE_METHODS
+        if request.method not in served:
+            return HttpResponseNotAllowed(served)
+        return self.get_response(request)
 
 
 class FieldKeyErrorMiddleware:

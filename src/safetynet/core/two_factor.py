@@ -1,6 +1,6 @@
 """Two-factor sign-in: who must pass it, and the authenticator-app and backup-code devices behind it.
 
-Supervisors, managers and administrators (and any superuser) sign in with their password and then a
+Supervisors, managers, administrators and central reviewers (and any superuser) sign in with their password and then a
 six-digit code from an authenticator app (TOTP), or one of ten single-use backup codes. An account
 without a confirmed app enrols at its first sign-in. The writes are in `safetynet.core.services`.
 """
@@ -23,7 +23,8 @@ from django_otp.util import random_hex
 from safetynet.core.access import kind_of
 from safetynet.org.models import AccessKind
 
-TWO_FACTOR_KINDS = (AccessKind.SUPERVISOR, AccessKind.MANAGER, AccessKind.ADMIN)
+# Central reviewers read every county's figures: their accounts are worth as much as an administrator's.
+TWO_FACTOR_KINDS = (AccessKind.SUPERVISOR, AccessKind.MANAGER, AccessKind.ADMIN, AccessKind.REVIEWER)
 TOTP_NAME = "authenticator app"
 BACKUP_NAME = "backup codes"
 BACKUP_CODE_COUNT = 10

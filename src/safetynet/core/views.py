@@ -5,14 +5,14 @@ from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from safetynet.audit.services import record_listing
-from safetynet.cases.models import Case, CaseStatus, ClockQuerySet
+from safetynet.cases.models import Case, ClockQuerySet
 from safetynet.cases.services.common import FIRST_VISIT_CLOCKS
 from safetynet.core import services
 from safetynet.core.access import (
@@ -24,15 +24,18 @@ from safetynet.core.access import (
     staff_of,
 )
 from safetynet.core.models import Notification
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.org.models import AccessKind, Staff
 from safetynet.referrals.selectors import partner_summary, referrals_to_follow
 from safetynet.workforce.staffing import hire_rate_summary
 
 # What the inbox lists as a visit to make: the report's first visit, the plan's visits, the monthly BSRS-5.
 INBOX_VISITS = ("visit", "bsrs5", *FIRST_VISIT_CLOCKS)
+NOTIFICATIONS_SHOWN = 15
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     staff = staff_of(request.user)
     today = timezone.localdate()
@@ -50,7 +53,14 @@ def home(request: HttpRequest) -> HttpResponse:
         record_listing(request.user, "cases.case", inbox_persons(mine))
     if kind == AccessKind.PARTNER:
         context["partner"] = partner_summary(staff)
-    context["notifications"] = Notification.objects.filter(user_id=request.user.pk or 0).unread()[:15]
+    # Unread first those still asking for something; those somebody has dealt with since, after them.
+    unread = list(
+        Notification.objects.filter(user_id=request.user.pk or 0)
+        .unread()
+        .order_by(F("resolved_at").asc(nulls_first=True), "-created_at", "-id")[: NOTIFICATIONS_SHOWN * 2]
+    )
+    context["notifications"] = [n for n in unread if n.resolved_at is None][:NOTIFICATIONS_SHOWN]
+    context["resolved_notifications"] = [n for n in unread if n.resolved_at is not None][:NOTIFICATIONS_SHOWN]
     if kind in (AccessKind.MANAGER, AccessKind.REVIEWER, AccessKind.SUPERVISOR, AccessKind.ADMIN):
         context["hire_rates"] = hire_rate_summary(counties_visible_to(request.user), today)
     return render(request, "core/home.html", context)
@@ -107,7 +117,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -66,9 +66,9 @@ def second_step_lines(users: list[Any]) -> list[str]:
     if not lines:
         return []
     return [
-        "Second step (supervisor, manager, admin): after the password, type the six-digit code of an",
-        "authenticator app given the key below (add an account, enter a key, time-based), or one backup",
-        "code (each works once):",
+        "Second step (supervisor, manager, admin, reviewer): after the password, type the six-digit code",
+        "of an authenticator app given the key below (add an account, enter a key, time-based), or one",
+        "backup code (each works once):",
         *lines,
     ]
 

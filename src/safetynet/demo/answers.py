@@ -27,13 +27,13 @@ def bsrs5_answers(rng: random.Random, level: float, suicidal: float) -> dict[str
     return {"items": items, "suicide": suicide}
 
 
-def tipvda_total(rng: random.Random, reported: int | None) -> int:
+def tipvda_total(rng: random.Random, reported: int | None, high_at: int) -> int:
     """The worker's TIPVDA at the first visit: near the score the report gave, else a fresh draw
-    (about one in seven high, as in the report flow)."""
+    (about one in seven high, as in the report flow); `high_at` is the rule set's cut-off."""
     if reported is not None:
         total = reported + rng.choice((-1, 0, 0, 0, 1))
-        if reported >= tipvda.HIGH_AT:
-            total = max(total, tipvda.HIGH_AT)  # the police's high score is confirmed
+        if reported >= high_at:
+            total = max(total, high_at)  # the police's high score is confirmed
         return max(0, min(len(tipvda.ITEMS), total))
     low, high = rng.choices(((0, 5), (6, 7), (8, 13)), (60, 26, 14))[0]
     return rng.randint(low, high)

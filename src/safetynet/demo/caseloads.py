@@ -32,7 +32,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Max, QuerySet
 
 from safetynet.cases import services as cases
-from safetynet.cases.models import Case, CaseStatus, Contact, StatusChange
+from safetynet.cases.models import Case, Contact, StatusChange
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.org.models import Staff
 
 COUNTY = "10010"  # 嘉義縣

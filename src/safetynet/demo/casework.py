@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from safetynet.cases import services as cases
 from safetynet.cases.models import Assessment, Case, Clock, Contact
 from safetynet.demo import answers
+from safetynet.intake.rules import current_rule_set
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 HOUR = datetime.timedelta(hours=1)
@@ -74,7 +75,8 @@ class CaseFile:
     psychiatric: int | None = None  # care level on the registry
     last_day: datetime.date | None = None  # the lead's last working day
     stop: datetime.datetime | None = None  # no visits from then on: closure asked, or not opened
-    follow_up: bool = True  # visits after the first (the demo accounts' own cases have none)
+    follow_up: bool = True  # visits after the first (the demo accounts' own cases have theirs planned)
+    refer: bool = True  # may be referred to a partner (the demo accounts' own cases have theirs planned)
     written_report: bool = False  # the route's assessment comes as a written report (vf_assessment)
     mood: float = 0.0  # the person's BSRS-5 level, drifting down as the work helps
     suicidal: float = 0.0  # chance of a suicide item ≥ 2
@@ -108,13 +110,14 @@ class Casework:
         self.history_from = end - VISIT_HISTORY
         self.files: dict[int, CaseFile] = {}
         self.summary = WorkSummary()
+        self.tipvda_high = current_rule_set().tipvda_high
 
     # --- what the flow asks -----------------------------------------------------------------------
 
     def first_visit_at(self, case: Case, assigned: datetime.datetime) -> datetime.datetime | None:
         """When a case without a first-visit clock is first visited: inside its first visit interval,
         a few late; None when that falls after the end."""
-        running = self._running(case)
+        running = self.running(case)
         if "visit" not in running:
             return None
         starts, due = running["visit"]
@@ -123,7 +126,7 @@ class Casework:
             when = due + window * self.rng.uniform(0.05, 0.4)
         else:
             when = starts + window * self.rng.triangular(0.05, 0.9, 0.3)
-        when = max(_office_hours(when, self.rng), assigned + HOUR * self.rng.uniform(2, 8))
+        when = max(office_hours(when, self.rng), assigned + HOUR * self.rng.uniform(2, 8))
         return when if when <= self.end else None
 
     def follow(
@@ -180,9 +183,9 @@ class Casework:
             level = file.psychiatric or rng.choice((1, 2))
             self._assess(file, "psychiatric", answers.psychiatric_answers(level), at, contact)
         if route == "FPC" and "IPV" in types and file.role == "victim":
-            total = answers.tipvda_total(rng, file.tipvda)
+            total = answers.tipvda_total(rng, file.tipvda, self.tipvda_high)
             self._assess(file, "tipvda", answers.tipvda_answers(rng, total), at, contact)
-            if total >= 8 and file.listed is None:
+            if total >= self.tipvda_high and file.listed is None:
                 file.listed = at
         if route == "FPC" and "CP" in types and file.role == "child":
             self._assess(file, "sdm_safety", answers.sdm_safety_answers(rng), at, contact)
@@ -199,11 +202,16 @@ class Casework:
             self._assess(file, "vulnerability", answers.vulnerability_answers(self.rng, file.dimensions), at)
 
     def _visit(self, file: CaseFile, at: datetime.datetime) -> None:
+        if self.visit(file, at):
+            self._next_visit(file, at)
+
+    def visit(self, file: CaseFile, at: datetime.datetime) -> bool:
+        """A visit at `at` with the tests due then, while the case is worked; whether it was made."""
         if not self._live(file, at):
-            return
+            return False
         contact = self._contact(file, self._visit_kind(file, outreach=True), at)
         self._tests_due(file, at, contact)
-        self._next_visit(file, at)
+        return True
 
     def _call(self, file: CaseFile, at: datetime.datetime, kind: str) -> None:
         if self._live(file, at):
@@ -213,7 +221,7 @@ class Casework:
         """Re-tests at a visit: the monthly BSRS-5, a suicide report's second BSRS-5, TIPVDA of a listed case."""
         rng, route = self.rng, file.case.route
         if route == "MHSW":
-            running = self._running(file.case)
+            running = self.running(file.case)
             bsrs, visit = running.get("bsrs5"), running.get("visit")
             # Taken now if it would be late by the next visit.
             horizon = max(visit[1] if visit is not None else at, at + BSRS_AHEAD)
@@ -227,7 +235,8 @@ class Casework:
             since = max(file.listed, file.retested or file.listed)
             if at - since >= RETEST_AFTER and rng.random() < RETEST_SHARE:
                 below = rng.random() < RETEST_BELOW_SHARE
-                total = rng.randint(3, 7) if below else rng.randint(8, 11)
+                high = self.tipvda_high
+                total = rng.randint(3, high - 1) if below else rng.randint(high, max(high, 11))
                 self._assess(file, "tipvda", answers.tipvda_answers(rng, total), at, contact)
                 file.retested = at
                 if below:
@@ -236,7 +245,7 @@ class Casework:
     def _next_visit(self, file: CaseFile, after: datetime.datetime) -> None:
         """Plan the next visit from the case's running visit clock, and a call or two before it."""
         rng = self.rng
-        planned = self._running(file.case).get("visit")
+        planned = self.running(file.case).get("visit")
         if planned is None:
             return  # the route has no visit plan
         starts, due = planned
@@ -250,13 +259,13 @@ class Casework:
         if when < self.history_from:
             # Before the simulated history: the next visit recorded is the first of the window.
             when = self.history_from + min(window, 14 * DAY) * rng.random()
-        when = max(_office_hours(when, rng), after + 2 * HOUR)
+        when = max(office_hours(when, rng), after + 2 * HOUR)
         if not self._live(file, when):
             return
         if after >= self.history_from:
             for kind, share in (("phone", PHONE_SHARE), ("network", NETWORK_SHARE)):
                 if rng.random() < share:
-                    call = _office_hours(after + (when - after) * rng.uniform(0.25, 0.75), rng)
+                    call = office_hours(after + (when - after) * rng.uniform(0.25, 0.75), rng)
                     if after < call < when:
                         self.schedule(call, lambda k=kind, c=call: self._call(file, c, k))  # type: ignore[misc]
         self.schedule(when, lambda: self._visit(file, when))
@@ -311,7 +320,7 @@ class Casework:
         return result
 
     @staticmethod
-    def _running(case: Case) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
+    def running(case: Case) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
         """(starts, due) of the case's running visit and BSRS-5 clocks."""
         rows = Clock.objects.filter(case_id=case.pk, name__in=("visit", "bsrs5")).values_list(
             "name", "starts_at", "due_at", "met_at", "cancelled_at"
@@ -323,7 +332,7 @@ class Casework:
         }
 
 
-def _office_hours(moment: datetime.datetime, rng: random.Random) -> datetime.datetime:
+def office_hours(moment: datetime.datetime, rng: random.Random) -> datetime.datetime:
     """The same day in office hours, or the Friday before a weekend."""
     day = moment.astimezone(TAIPEI).date()
     while day.weekday() >= 5:

@@ -4,9 +4,11 @@ Agencies and units (data/agencies_units.csv), the staffing plan (data/positions.
 along it (see `safetynet.demo.staffing`), the demo accounts, and invented persons in households spread
 over the towns of 嘉義縣 and 嘉義市 by population, then the plan years' reports, screened and dispatched,
 and the case work on them: contacts, assessments, supervision and high-risk meetings (see
-`safetynet.demo.reports`). Every write goes through the services. One `random.Random(seed)`
-drives every choice, so a seed always gives the same county; "today" is the last day of the last demo
-year unless given.
+`safetynet.demo.reports`), with the demo accounts' working day waiting for them (`safetynet.demo.workday`).
+Every write goes through the services. One `random.Random(seed)` drives every choice, so a seed always
+gives the same county on a given day; "today", the last day reports come in, is the last day of the last
+demo year unless given (or the day the demo is built, if that comes first). The demo then runs on to the
+start of the day it is built on: its accounts find their work counted back from there.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from safetynet.cases.models import Assessment, Case, Contact, RiskMeeting, Super
 from safetynet.core import services as core_services
 from safetynet.core import two_factor
 from safetynet.core.errors import DomainError
-from safetynet.demo import indicators, names, partners, plan, reports
+from safetynet.demo import access, indicators, names, partners, plan, reports
 from safetynet.demo.households import IdMaker, PlannedHousehold, TownInfo, TownPlanner
 from safetynet.demo.staffing import (
     SUPERVISOR_ROLE,
@@ -172,15 +174,22 @@ def seed(
     *,
     password: str,
     today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
 ) -> Summary:
-    """Create the demo county in an empty database; all or nothing."""
+    """Create the demo county in an empty database; all or nothing. `now` is the moment it is built
+    (default: the present); the demo ends as that day starts (see `reports.last_moment`)."""
     check_options(years, scale)
-    today = today or year_end(years[1])
+    now = now or timezone.now()
+    if now > timezone.now():
+        raise DemoDataError(f"the demo is built now or earlier, not at {now}", field="now")
+    built_on = timezone.localdate(now)
+    today = today or min(year_end(years[1]), built_on)
     if today < year_start(years[0]):
         raise DemoDataError(f"today ({today}) is before the first demo year", field="today")
-    if today > timezone.localdate():
+    if today > built_on:
         # Persons are born up to `today`, and nobody is born in the future.
         raise DemoDataError(f"the demo must end in the past: {today} is after today", field="years")
+    end = reports.last_moment(today, years, now)
     if holds_data():
         raise DemoDataError(NOT_EMPTY)
     rng = random.Random(seed)
@@ -195,7 +204,9 @@ def seed(
     worker_unit = units[next(p.unit for p in PERSONAS if p.username == "worker")]
     # Seed 001's 「精準派案」: in the demo worker's unit the supervisor confirms each dispatch.
     org.set_dispatch_mode(worker_unit, DispatchMode.CONFIRM)
-    _record_leaves(rng, years, today, skip={s.pk for s in staff.values()}, unit=worker_unit)
+    _record_leaves(
+        rng, years, today, timezone.localdate(end), skip={s.pk for s in staff.values()}, unit=worker_unit
+    )
     _create_people(rng, scale, today)
     partners.load_directory()
     if years[0] > partners.HISTORY_YEARS[1]:
@@ -206,12 +217,13 @@ def seed(
         years=years,
         scale=scale,
         today=today,
+        end=end,
         id_letters=ID_LETTERS,
         referral_rng=random.Random(f"referrals-{seed}"),
     )
-    partners.persona_referrals(timezone.now() - datetime.timedelta(minutes=10))
     planned = plan.load_plan(random.Random(f"plan-{seed}"), years=years, today=today)
     reported = indicators.load(by=Staff.objects.get(user__username="admin").user)
+    access.trip_an_alert()
     return Summary(
         agencies=Agency.objects.count(),
         units=Unit.objects.count(),
@@ -267,7 +279,12 @@ def _create_organisation() -> dict[str, Unit]:
                 except KeyError as exc:
                     raise PlanDataError(f"agencies_units.csv line {number}: no town {exc}") from None
             units[row["unit"]] = org.create_unit(
-                agencies[row["agency"]], row["unit"], row["unit_kind"], county=county, towns=covered
+                agencies[row["agency"]],
+                row["unit"],
+                row["unit_kind"],
+                county=county,
+                towns=covered,
+                phone=(row.get("phone") or "").strip(),
             )
     return units
 
@@ -335,12 +352,19 @@ class _StaffBuilder:
         # Supervisors first, so that everyone else can be put under one employed on their first day.
         hires.sort(key=lambda h: (h.role.code != SUPERVISOR_ROLE, h.stint.hired_on, h.persona))
         personas: dict[str, Staff] = {}
+        extensions: dict[int, int] = defaultdict(int)
         wanted = {p.username: p.supervised_by for p in PERSONAS}
         for hire in hires:
             supervisor = None
             if hire.role.code != SUPERVISOR_ROLE:
                 chosen = personas.get(wanted.get(hire.persona, ""))
                 supervisor = chosen or self._supervisor_for(hire)
+            # Extensions 101, 102 … in order of hiring, where the unit has a switchboard (no draw from
+            # the generator's random numbers: the rest of the demo stays as it was).
+            extension = ""
+            if hire.unit.phone:
+                extensions[hire.unit.pk] += 1
+                extension = str(100 + extensions[hire.unit.pk])
             staff = org.hire_staff(
                 name=names.person_name(self.rng, "F" if self.rng.random() < FEMALE_STAFF_SHARE else "M"),
                 unit=hire.unit,
@@ -348,6 +372,7 @@ class _StaffBuilder:
                 hired_on=hire.stint.hired_on,
                 supervisor=supervisor,
                 position=hire.position,
+                phone_extension=extension,
             )
             if supervisor is not None:
                 self.load[supervisor.pk] += 1
@@ -384,9 +409,16 @@ class _StaffBuilder:
 
 
 def _record_leaves(
-    rng: random.Random, years: tuple[int, int], today: datetime.date, *, skip: set[int], unit: Unit
+    rng: random.Random,
+    years: tuple[int, int],
+    today: datetime.date,
+    present: datetime.date,
+    *,
+    skip: set[int],
+    unit: Unit,
 ) -> None:
-    """Short leaves each year, a few parental leaves, and a few staff away on `today` (one in `unit`)."""
+    """Short leaves each year, a few parental leaves, and a few staff away on the demo's `present` day
+    (one in `unit`)."""
     planned: dict[int, list[tuple[str, datetime.date, datetime.date]]] = defaultdict(list)
 
     def free(pk: int, starts: datetime.date, ends: datetime.date) -> bool:
@@ -413,8 +445,8 @@ def _record_leaves(
                 ends = min(starts + length, last)
                 if free(member.pk, starts, ends):
                     planned[member.pk].append((LeaveKind.PARENTAL, starts, ends))
-    employed = [s for s in staff if s.is_active(today)]
-    away = [s for s in employed if any(st <= today <= en for _, st, en in planned[s.pk])]
+    employed = [s for s in staff if s.is_active(present)]
+    away = [s for s in employed if any(st <= present <= en for _, st, en in planned[s.pk])]
     wanted = max(3, round(ON_LEAVE_TODAY_SHARE * len(employed)))
     candidates = [s for s in employed if s not in away]
     rng.shuffle(candidates)
@@ -426,8 +458,8 @@ def _record_leaves(
     for member in candidates:
         if len(away) >= wanted:
             break
-        starts = max(member.hired_on, today - datetime.timedelta(days=rng.randint(0, 4)))
-        ends = today + datetime.timedelta(days=rng.randint(1, 10))
+        starts = max(member.hired_on, present - datetime.timedelta(days=rng.randint(0, 4)))
+        ends = present + datetime.timedelta(days=rng.randint(1, 10))
         if free(member.pk, starts, ends):
             reason = rng.choice((LeaveKind.ANNUAL, LeaveKind.SICK, LeaveKind.TRAINING))
             planned[member.pk].append((reason, starts, ends))

@@ -24,12 +24,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from safetynet.cases.models import Case
-from safetynet.cases.services import mark_overdue
 from safetynet.core.errors import DomainError
 from safetynet.core.imports import run_import
 from safetynet.demo.casework import CaseFile
-from safetynet.domain.referral import ReferralState, Side
-from safetynet.org.models import Staff, Unit
+from safetynet.domain.referral import ReferralStatus, Side
+from safetynet.org.models import Unit
 from safetynet.referrals import services
 from safetynet.referrals.imports import partners_importer, referrals_importer
 from safetynet.referrals.models import (
@@ -190,6 +189,9 @@ ACCEPT_SHARE = 0.88
 UNANSWERED_SHARE = 0.04  # the partner never answers: the worker withdraws it after a while
 LATE_ANSWER_SHARE = 0.1
 OUTCOME_SHARES = (("completed", 80), ("failed", 8), ("hold", 6), ("open", 6))
+# A referral left in service (or on hold) is one of the last months': older ones have been reported
+# back by the end, so that a partner's portal does not list years-old referrals as being served.
+STILL_SERVED = datetime.timedelta(days=120)
 
 
 @dataclass
@@ -227,7 +229,7 @@ class ReferralWork:
         """Maybe refer the case once, some days after its first contact, while its worker still works it."""
         case = file.case
         share, categories = REFERRALS_BY_ROUTE.get(case.route, (0.0, {}))
-        if file.by is None or self.rng.random() >= share:
+        if file.by is None or not file.refer or self.rng.random() >= share:
             return
         code = self.rng.choices(list(categories), list(categories.values()))[0]
         at = _office(first_at + DAY * self.rng.uniform(1, 30), self.rng)
@@ -271,7 +273,7 @@ class ReferralWork:
             self._later(
                 withdraw,
                 lambda: self._move(
-                    live, ReferralState.CANCELED, withdraw, "合作單位未回覆，改轉介他處", Side.REFERRER
+                    live, ReferralStatus.CANCELED, withdraw, "合作單位未回覆，改轉介他處", Side.REFERRER
                 ),
             )
             return
@@ -285,7 +287,7 @@ class ReferralWork:
             self._later(answer, lambda: self._accept(live, answer))
         else:
             self._later(
-                answer, lambda: self._move(live, ReferralState.REJECTED, answer, rng.choice(REJECTIONS))
+                answer, lambda: self._move(live, ReferralStatus.REJECTED, answer, rng.choice(REJECTIONS))
             )
 
     def _later(self, at: datetime.datetime, action: Callable[[], object]) -> None:
@@ -314,26 +316,30 @@ class ReferralWork:
 
     def _accept(self, live: _Live, at: datetime.datetime) -> None:
         rng = self.rng
-        if not self._move(live, ReferralState.ACCEPTED, at):
+        if not self._move(live, ReferralStatus.ACCEPTED, at):
             return
-        start = _office(at + DAY * rng.uniform(0.5, 6), rng)
+        # Not before the answer: `_office` takes a weekend back to its Friday, and a move earlier than
+        # the last is refused (the referral would stay accepted for good).
+        start = max(_office(at + DAY * rng.uniform(0.5, 6), rng), at + HOUR)
         outcome = rng.choices([o for o, _ in OUTCOME_SHARES], [w for _, w in OUTCOME_SHARES])[0]
-        finish = _office(start + DAY * rng.uniform(7, 60), rng)
+        finish = max(_office(start + DAY * rng.uniform(7, 60), rng), start + HOUR)
+        if outcome in ("hold", "open") and finish < self.end - STILL_SERVED:
+            outcome = "completed"
 
         def serve() -> None:
-            if not self._move(live, ReferralState.IN_PROGRESS, start):
+            if not self._move(live, ReferralStatus.IN_PROGRESS, start):
                 return
             if outcome == "completed":
                 self._later(
-                    finish, lambda: self._move(live, ReferralState.COMPLETED, finish, rng.choice(OUTCOMES))
+                    finish, lambda: self._move(live, ReferralStatus.COMPLETED, finish, rng.choice(OUTCOMES))
                 )
             elif outcome == "failed":
                 self._later(
-                    finish, lambda: self._move(live, ReferralState.FAILED, finish, rng.choice(FAILURES))
+                    finish, lambda: self._move(live, ReferralStatus.FAILED, finish, rng.choice(FAILURES))
                 )
             elif outcome == "hold":
                 self._later(
-                    finish, lambda: self._move(live, ReferralState.ON_HOLD, finish, "個案住院中，暫停服務")
+                    finish, lambda: self._move(live, ReferralStatus.ON_HOLD, finish, "個案住院中，暫停服務")
                 )
 
         self._later(start, serve)
@@ -347,48 +353,3 @@ def _office(moment: datetime.datetime, rng: random.Random) -> datetime.datetime:
     return datetime.datetime.combine(
         day, datetime.time(rng.choice((9, 10, 11, 14, 15, 16)), rng.randrange(0, 60, 5)), tzinfo=TAIPEI
     )
-
-
-def persona_referrals(now: datetime.datetime) -> int:
-    """Referrals on the demo worker's own cases, whatever the scale: one the demo partner answered and
-    completed, one an account-less partner left unanswered past its deadline, one waiting for the demo
-    partner's answer in its portal."""
-    worker = Staff.objects.filter(user__username="worker").select_related("user").first()
-    family = Service.objects.filter(
-        organization__name=PARTNER_ORGANIZATION, categories__code="family_support"
-    ).first()
-    charity = Service.objects.filter(organization__name="嘉義縣慈善團體聯合協會").first()
-    if worker is None or family is None or charity is None:
-        return 0
-    cases = list(Case.objects.open().filter(lead=worker).order_by("opened_at", "pk")[:3])
-    portal = services.partner_users(family.organization)
-    plans = [
-        (
-            family,
-            "family_support",
-            20,
-            [("accepted", 18, ""), ("in_progress", 15, ""), ("completed", 3, "已核定兒少生活扶助六個月")],
-        ),
-        (charity, "charity", 15, []),
-        (family, "family_support", 2, []),
-    ]
-    made = 0
-    for case, (service, code, days_ago, moves) in zip(cases, plans, strict=False):
-        sent = max(now - DAY * days_ago, case.opened_at + HOUR)
-        referral = services.create_referral(
-            case,
-            service=service,
-            category=ServiceCategory.objects.get(code=code),
-            reason=REASONS[code],
-            consent=Consent.WRITTEN,
-            shares=["name", "sex", "age", "phone", "town"],
-            by=worker.user,
-            at=sent,
-        )
-        made += 1
-        for to, ago, note in moves:
-            at = max(now - DAY * ago, sent + HOUR)
-            if portal:
-                services.move_referral(referral, to, side=Side.PARTNER, by=portal[0], note=note, at=at)
-    mark_overdue()  # what the scheduled job does next: the unanswered one is overdue
-    return made

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from safetynet.cases import services as cases
 from safetynet.cases.models import Case, MeetingDecision, SupervisionKind
 from safetynet.demo import names
-from safetynet.domain.instruments import tipvda
 from safetynet.domain.rocdate import to_roc_year
+from safetynet.intake.rules import current_rule_set
 from safetynet.org.models import AccessKind, Staff, Unit, UnitKind
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -82,12 +82,13 @@ def hold_risk_meeting(
     if not listed:
         return False
     decisions = []
+    high = current_rule_set().tipvda_high
     for case in listed:
         tests = case.assessments.valid().filter(instrument="tipvda")
         if case.high_risk_since is not None:
             tests = tests.filter(assessed_at__gte=case.high_risk_since)
         retest = tests.order_by("-assessed_at", "-pk").values_list("total", flat=True).first()
-        if retest is not None and retest < tipvda.HIGH_AT:
+        if retest is not None and retest < high:
             decisions.append(cases.Decision(case, MeetingDecision.DELIST, DELIST_NOTE))
         else:
             decisions.append(cases.Decision(case, MeetingDecision.KEEP, rng.choice(KEEP_NOTES)))

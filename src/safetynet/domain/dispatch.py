@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Candidate", "choose_worker", "load_ratio"]
+__all__ = ["Candidate", "Standing", "choose_worker", "load_ratio", "standing"]
 
 
 @dataclass(frozen=True)
@@ -38,4 +38,35 @@ def choose_worker(candidates: Iterable[Candidate], *, default_standard: int = 25
         return None
     return min(
         available, key=lambda c: (load_ratio(c.open_cases, c.standard, default_standard), c.open_cases, c.id)
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a suggested worker stands among the unit's workers now: why they were suggested, or why
+    the suggestion no longer holds (the queue says it in words)."""
+
+    ratio: float
+    on_leave: bool
+    full: bool
+    lowest: bool  # no available worker has a lower load ratio
+
+
+def standing(
+    suggested_id: int, candidates: Iterable[Candidate], *, default_standard: int = 25
+) -> Standing | None:
+    """The suggested worker's load against the others' now; None if they are not among the candidates
+    (moved to another unit, left)."""
+    pool = list(candidates)
+    mine = next((c for c in pool if c.id == suggested_id), None)
+    if mine is None:
+        return None
+    ratio = load_ratio(mine.open_cases, mine.standard, default_standard)
+    available = [c for c in pool if not c.on_leave and not c.full]
+    lowest = all(ratio <= load_ratio(c.open_cases, c.standard, default_standard) for c in available)
+    return Standing(
+        ratio=ratio,
+        on_leave=mine.on_leave,
+        full=mine.full,
+        lowest=lowest,
     )

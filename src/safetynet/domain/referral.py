@@ -24,10 +24,11 @@ __all__ = [
     "FINAL",
     "MOVES",
     "OPEN",
+    "OUTCOME_REQUIRED",
     "RESPONSE_CLOCK",
     "SHAREABLE",
     "IllegalMove",
-    "ReferralState",
+    "ReferralStatus",
     "Side",
     "add_working_days",
     "check_move",
@@ -43,7 +44,7 @@ __all__ = [
 RESPONSE_CLOCK = "referral_response"
 
 
-class ReferralState(StrEnum):
+class ReferralStatus(StrEnum):
     DRAFT = "draft"
     REQUESTED = "requested"
     ACCEPTED = "accepted"
@@ -60,12 +61,12 @@ class Side(StrEnum):
     PARTNER = "partner"
 
 
-S = ReferralState
+S = ReferralStatus
 R, P = Side.REFERRER, Side.PARTNER
 BOTH = frozenset({R, P})
 
 # (from, to) → the sides that may make the move. Nothing else is a move.
-MOVES: dict[tuple[ReferralState, ReferralState], frozenset[Side]] = {
+MOVES: dict[tuple[ReferralStatus, ReferralStatus], frozenset[Side]] = {
     (S.DRAFT, S.REQUESTED): frozenset({R}),
     (S.DRAFT, S.CANCELED): frozenset({R}),
     (S.REQUESTED, S.ACCEPTED): frozenset({P}),
@@ -85,12 +86,14 @@ FINAL = frozenset({S.REJECTED, S.COMPLETED, S.FAILED, S.CANCELED})
 OPEN = frozenset(set(S) - FINAL - {S.DRAFT})  # sent and not finished: the loop is still open
 # Moves whose note is the reason, and may not be left empty.
 NOTE_REQUIRED = frozenset({S.REJECTED, S.CANCELED, S.ON_HOLD, S.FAILED, S.COMPLETED})
+# Answers that carry the partner's outcome: what was done, or why it was declined or could not be.
+OUTCOME_REQUIRED = frozenset({S.REJECTED, S.COMPLETED, S.FAILED})
 
 
 class IllegalMove(ValueError):
     """The move is not in the table, or not this side's to make."""
 
-    def __init__(self, current: ReferralState, wanted: ReferralState, side: Side, reason: str) -> None:
+    def __init__(self, current: ReferralStatus, wanted: ReferralStatus, side: Side, reason: str) -> None:
         super().__init__(
             f"{side.value} cannot move a referral from {current.value} to {wanted.value}: {reason}"
         )
@@ -100,9 +103,9 @@ class IllegalMove(ValueError):
         self.reason = reason
 
 
-def check_move(current: str, wanted: str, side: str) -> ReferralState:
+def check_move(current: str, wanted: str, side: str) -> ReferralStatus:
     """The wanted state, if `side` may make the move; `IllegalMove` otherwise."""
-    here, there, who = ReferralState(current), ReferralState(wanted), Side(side)
+    here, there, who = ReferralStatus(current), ReferralStatus(wanted), Side(side)
     allowed = MOVES.get((here, there))
     if allowed is None:
         raise IllegalMove(here, there, who, "not a move of the referral task")
@@ -111,14 +114,14 @@ def check_move(current: str, wanted: str, side: str) -> ReferralState:
     return there
 
 
-def moves_for(current: str, side: str) -> list[ReferralState]:
+def moves_for(current: str, side: str) -> list[ReferralStatus]:
     """The states `side` may move a referral in `current` to, in the order of the state list."""
-    here, who = ReferralState(current), Side(side)
+    here, who = ReferralStatus(current), Side(side)
     return [there for there in S if who in MOVES.get((here, there), frozenset())]
 
 
 def needs_note(wanted: str) -> bool:
-    return ReferralState(wanted) in NOTE_REQUIRED
+    return ReferralStatus(wanted) in NOTE_REQUIRED
 
 
 # --- working days --------------------------------------------------------------------------------

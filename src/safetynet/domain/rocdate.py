@@ -6,7 +6,7 @@ import calendar
 import datetime
 import re
 
-__all__ = ["OFFSET", "STYLES", "format", "from_roc", "parse", "to_roc_year"]
+__all__ = ["OFFSET", "STYLES", "RocDateError", "format", "from_roc", "parse", "to_roc_year"]
 
 OFFSET = 1911
 STYLES = ("long", "dot", "compact", "slash")
@@ -36,6 +36,16 @@ _SEPARATED_RE = re.compile(
 _COMPACT_RE = re.compile(_PREFIX + r"(?P<y>[0-9]{2,4}?)(?P<m>[0-9]{2})(?P<d>[0-9]{2})")
 
 
+class RocDateError(ValueError):
+    """Why a text is not an ROC date: `code` (empty, format, western_year, year, month, day) and the
+    figures a translated message needs (`params`); the message itself is English, for logs and tests."""
+
+    def __init__(self, message: str, code: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 def to_roc_year(d: datetime.date) -> int:
     """ROC year of a date; ValueError before ROC year 1 (1912)."""
     year = d.year - OFFSET
@@ -47,18 +57,21 @@ def to_roc_year(d: datetime.date) -> int:
 def _check(year: int, month: int, day: int, shown: str) -> datetime.date:
     """Build the date, explaining in words why it does not exist."""
     problem: str | None = None
+    code, days = "", 0
     if year < 1:
-        problem = f"ROC year {year} does not exist; ROC years start at 1 (AD 1912)"
+        problem, code = f"ROC year {year} does not exist; ROC years start at 1 (AD 1912)", "year"
     elif year > _MAX_ROC_YEAR:
-        problem = f"ROC year {year} is beyond the supported range (up to {_MAX_ROC_YEAR})"
+        problem, code = f"ROC year {year} is beyond the supported range (up to {_MAX_ROC_YEAR})", "year"
     elif not 1 <= month <= 12:
-        problem = f"there is no month {month}"
+        problem, code = f"there is no month {month}", "month"
     else:
         days = calendar.monthrange(year + OFFSET, month)[1]
         if not 1 <= day <= days:
-            problem = f"{_MONTH_NAMES[month]} {year} has {days} days"
+            problem, code = f"{_MONTH_NAMES[month]} {year} has {days} days", "day"
     if problem is not None:
-        raise ValueError(f"{shown} is not a real date: {problem}")
+        raise RocDateError(
+            f"{shown} is not a real date: {problem}", code, text=shown, year=year, month=month, days=days
+        )
     return datetime.date(year + OFFSET, month, day)
 
 
@@ -71,19 +84,26 @@ def parse(text: str) -> datetime.date:
     """Parse an ROC date such as 110年11月24日, 110/11/24, 110.11.24 or 1101124 (元年 is year 1)."""
     cleaned = text.strip().translate(_FULL_WIDTH)
     if not cleaned:
-        raise ValueError("date text is empty")
+        raise RocDateError("date text is empty", "empty")
     match = _LONG_RE.fullmatch(cleaned) or _SEPARATED_RE.fullmatch(cleaned) or _COMPACT_RE.fullmatch(cleaned)
+    unrecognised = f"{cleaned!r} is not a recognised ROC date format; {_EXPECTED}"
     if match is None:
-        raise ValueError(f"{cleaned!r} is not a recognised ROC date format; {_EXPECTED}")
+        raise RocDateError(unrecognised, "format", text=cleaned)
     year_text = match["y"]
     if len(year_text) == 4:
         ad_year = int(year_text)
         if ad_year < 1000:
-            raise ValueError(f"{cleaned!r} is not a recognised ROC date format; {_EXPECTED}")
+            raise RocDateError(unrecognised, "format", text=cleaned)
         # A four-digit year is almost always AD typed out of habit; reading 2021 as
         # ROC 2021 (AD 3932) would silently corrupt birth dates.
         hint = f"AD {ad_year} is ROC {ad_year - OFFSET}" if ad_year > OFFSET else "ROC year = AD year - 1911"
-        raise ValueError(f"{cleaned} looks like a Western year; ROC year expected ({hint})")
+        raise RocDateError(
+            f"{cleaned} looks like a Western year; ROC year expected ({hint})",
+            "western_year",
+            text=cleaned,
+            ad_year=ad_year,
+            roc_year=ad_year - OFFSET,
+        )
     year = 1 if year_text == "元" else int(year_text)
     return _check(year, int(match["m"]), int(match["d"]), cleaned)
 

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from safetynet.core.access import counties_visible_to, kinds_required
 from safetynet.geo.models import County
@@ -72,6 +73,7 @@ def _query(county_map: mapping.CountyMap) -> str:
 
 
 @kinds_required(*MAP_KINDS)
+@require_safe
 def county_map(request: HttpRequest) -> HttpResponse:
     county, counties, form, found = _read(request)
     context: dict[str, Any] = {"county": county, "counties": counties, "form": form, "map": found}
@@ -90,6 +92,7 @@ def county_map(request: HttpRequest) -> HttpResponse:
 
 
 @kinds_required(*MAP_KINDS)
+@require_safe
 def county_geojson(request: HttpRequest) -> JsonResponse:
     county, _counties, form, found = _read(request)
     if found is None:
@@ -108,6 +111,7 @@ def county_geojson(request: HttpRequest) -> JsonResponse:
 
 
 @kinds_required(*MAP_KINDS)
+@require_safe
 def county_map_svg(request: HttpRequest) -> HttpResponse:
     """The map as an image for reports (zh-Hant, Noto Sans CJK TC), the same figures as the page."""
     _county, _counties, form, found = _read(request)

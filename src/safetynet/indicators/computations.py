@@ -18,7 +18,8 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from safetynet.cases.models import Case, CaseStatus, Contact, SupervisionSession
+from safetynet.cases.models import Case, Contact, SupervisionSession
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.domain.indicators import Period, fraction, months
 from safetynet.intake.models import Dispatch, DispatchOutcome, Report, ReportSubject, SubjectRole
 from safetynet.org.models import Role, Staff

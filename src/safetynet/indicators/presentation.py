@@ -134,6 +134,7 @@ def trend_svg(
     described = "; ".join(
         f"{label}: {v.shown if v else '—'}"
         + (f" ({_('target')} {shown(indicator, v.target)})" if v and v.target is not None else "")
+        + (f" {_('Met') if v.met else _('Not met')}" if v and v.met is not None else "")
         for label, v in values
     )
     svg = charts.trend_chart(
@@ -143,6 +144,8 @@ def trend_svg(
         empty_text=_("No data"),
         y_label=indicator.get_unit_display(),
         target_label=_("Target"),
+        met_label=_("Met"),
+        not_met_label=_("Not met"),
         tick_format=tick_format,
         y_max=y_max,
         chart_id=chart_id,
@@ -201,13 +204,16 @@ def staffing(value: engine.Value | None, strategy: int | None = None) -> dict[st
         [charts.Group(f"{r['strategy_label']}\n{r['role_name']}", r["approved"], r["filled"]) for r in rows],
         title=_("Approved and filled positions by strategy and role"),
         description="; ".join(
-            f"{r['strategy_label']} {r['role_name']}: {r['filled']}/{r['approved']}" for r in rows
+            f"{r['strategy_label']} {r['role_name']}: {r['filled']}/{r['approved']}"
+            + (f" ({_('Filled, under the threshold')})" if r["below"] else "")
+            for r in rows
         ),
         empty_text=_("No data"),
         threshold=float(threshold),
         approved_label=_("Approved"),
         filled_label=_("Filled"),
         threshold_label=_("%(threshold)s of approved") % {"threshold": percent(threshold, 0)},
+        short_label=_("Filled, under the threshold"),
         y_label=_("Positions"),
         chart_id="staffing-chart" if strategy is None else f"staffing-chart-{strategy}",
     )
@@ -241,11 +247,14 @@ def caseload(value: engine.Value | None) -> dict[str, Any]:
         title=_("Open cases per worker by role"),
         description="; ".join(
             f"{row['role_name']}: {row['cases']}/{row['workers']} ({_('standard')} {row['standard']})"
+            + (f" {_('Over the standard')}" if row["over"] else "")
             for row in rows
         ),
         empty_text=_("No data"),
         y_label=_("Cases per worker"),
         target_label=_("Standard"),
+        met_label=_("Within the standard"),
+        not_met_label=_("Over the standard"),
         kind="bar",
         chart_id="caseload-chart",
         slot=78,

@@ -18,10 +18,6 @@ def rows(name: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(line for line in handle if not line.startswith("#"))
 
 
-def catalogue_codes() -> list[str]:
-    return [row["code"] for row in rows("catalogue.csv") if row["catalogue"] == "yes"]
-
-
 def load(apps: Any) -> None:
     Indicator = apps.get_model("indicators", "Indicator")
     Target = apps.get_model("indicators", "Target")

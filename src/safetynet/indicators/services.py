@@ -1,4 +1,4 @@
-"""Every write to the indicators: targets, reported figures, the dropout register, publishing.
+"""Every write to the indicators: targets, reported figures, publishing.
 
 One atomic function per business action; bad input raises DomainError naming the field.
 """
@@ -16,8 +16,7 @@ from safetynet.core.errors import DomainError
 from safetynet.domain.indicators import Period
 from safetynet.geo.models import County
 from safetynet.indicators import engine
-from safetynet.indicators.models import DropoutRecord, Indicator, ReportedValue, Snapshot, Target, Unit
-from safetynet.people.models import Person
+from safetynet.indicators.models import Indicator, ReportedValue, Snapshot, Target, Unit
 from safetynet.workforce.models import PlanPhase
 
 
@@ -109,35 +108,6 @@ def record_reported_value(
         },
     )
     return reported
-
-
-@transaction.atomic
-def record_dropout(
-    area: County,
-    student: Person,
-    *,
-    school: str,
-    school_year: int,
-    dropped_on: datetime.date,
-    returned_on: datetime.date | None = None,
-    by: Any = None,
-) -> DropoutRecord:
-    if not school.strip():
-        raise DomainError("請填寫學校", field="school")
-    if returned_on is not None and returned_on < dropped_on:
-        raise DomainError("復學日不可早於中輟日", field="returned_on")
-    if dropped_on > timezone.localdate():
-        raise DomainError("中輟日不可晚於今天", field="dropped_on")
-    return DropoutRecord.objects.create(
-        area=area,
-        student=student,
-        school=school.strip(),
-        school_year=school_year,
-        dropped_on=dropped_on,
-        returned_on=returned_on,
-        recorded_by=by,
-        recorded_at=timezone.now(),
-    )
 
 
 @transaction.atomic

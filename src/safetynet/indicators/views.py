@@ -19,11 +19,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from safetynet.core.access import WORKFORCE_KINDS, aggregates_visible_to, kind_of, kinds_required
+from safetynet.core.access import (
+    WORKFORCE_KINDS,
+    aggregates_visible_to,
+    county_asked,
+    kinds_required,
+    may_enter_figures,
+)
 from safetynet.core.errors import DomainError
-from safetynet.core.forms import apply_domain_error
+from safetynet.core.forms import submitted, year_asked
 from safetynet.domain import rocdate
 from safetynet.domain.indicators import period_of
 from safetynet.domain.rocdate import to_roc_year
@@ -43,10 +49,8 @@ from safetynet.indicators.presentation import (
     trend_years,
 )
 from safetynet.indicators.selectors import indicators_for
-from safetynet.org.models import AccessKind
 
 READ_KINDS = WORKFORCE_KINDS
-WRITE_KINDS = (AccessKind.MANAGER, AccessKind.ADMIN)
 SOURCE_LABELS = dict(Source.choices)
 
 
@@ -56,31 +60,14 @@ SOURCE_LABELS = dict(Source.choices)
 def _area(request: HttpRequest, params: Any) -> tuple[list[County], County]:
     """The counties whose aggregates the user may read and the one asked for (out of scope: 404)."""
     counties = list(County.objects.filter(code__in=aggregates_visible_to(request.user)).order_by("code"))
-    if not counties:
-        raise Http404
-    asked = params.get("area")
-    if not asked:
-        return counties, counties[0]
-    county = next((c for c in counties if c.code == asked), None)
-    if county is None:
-        raise Http404
-    return counties, county
+    return counties, county_asked(params, counties)
 
 
 def _year(params: Any, years: list[int], today: datetime.date) -> int:
     """The year asked for, else this ROC year (or the last plan year before it)."""
     if not years:
         raise Http404
-    default = to_roc_year(today) if to_roc_year(today) in years else years[-1]
-    try:
-        year = int(params.get("year", default))
-    except (TypeError, ValueError):
-        return default
-    return year if year in years else default
-
-
-def _can_write(request: HttpRequest) -> bool:
-    return kind_of(request.user) in WRITE_KINDS
+    return year_asked(params, years, to_roc_year(today) if to_roc_year(today) in years else years[-1])
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -101,6 +88,7 @@ def _row(value: engine.Value, trend: SafeString) -> dict[str, Any]:
 
 
 @kinds_required(*READ_KINDS)
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     counties, county = _area(request, request.GET)
     today = timezone.localdate()
@@ -135,7 +123,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "as_of": current[0].on if current else None,
             "staffing": staffing(by_code.get("HIRE_RATE")),
             "caseload": caseload(by_code.get("CASELOAD")),
-            "can_write": _can_write(request),
+            "can_write": may_enter_figures(request.user),
             "published": any(v.published for v in current),
         },
     )
@@ -192,7 +180,7 @@ def _detail_page(
                 )
             )
         monthly = trend_svg(indicator, months, chart_id="trend-monthly")
-    can_write = _can_write(request)
+    can_write = may_enter_figures(request.user)
     if can_write:
         reported_form = reported_form or ReportedValueForm(
             indicator=indicator, years=years, initial={"year": year, "reported_on": today}
@@ -254,7 +242,7 @@ def _detail_page(
 def _period_label(kind: str, start: datetime.date, end: datetime.date) -> str:
     if kind in (PeriodKind.YEAR, PeriodKind.SCHOOL_YEAR):
         return period_of(kind, to_roc_year(start)).label
-    return f"{rocdate.format(start)}–{rocdate.format(end)}"
+    return f"{rocdate.format(start, 'slash')}–{rocdate.format(end, 'slash')}"
 
 
 def _name(user: Any) -> str:
@@ -263,6 +251,7 @@ def _name(user: Any) -> str:
 
 
 @kinds_required(*READ_KINDS)
+@require_safe
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(code)
     counties, county = _area(request, request.GET)
@@ -271,7 +260,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _writer(request: HttpRequest, code: str) -> tuple[Indicator, list[County], County, int]:
-    if not _can_write(request):
+    if not may_enter_figures(request.user):
         raise PermissionDenied
     indicator = _indicator(code)
     counties, county = _area(request, request.POST)
@@ -289,30 +278,25 @@ def _back(name: str, county: County, year: int, code: str | None = None) -> Http
 def reported_add(request: HttpRequest, code: str) -> HttpResponse:
     indicator, counties, county, year = _writer(request, code)
     form = ReportedValueForm(request.POST, indicator=indicator, years=plan_years(timezone.localdate()))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_reported_value(
-                indicator,
-                county,
-                engine.period_for(indicator, data["year"]),
-                numerator=data["numerator"],
-                denominator=data["denominator"],
-                value=data["value"],
-                source=data["source"],
-                reported_on=data["reported_on"],
-                note=data["note"],
-                by=request.user,
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Reported value for %(period)s saved.")
-                % {"period": engine.period_for(indicator, data["year"]).label},
-            )
-            return _back("indicators:detail", county, data["year"], indicator.code)
+
+    def save(data: dict[str, Any]) -> str:
+        period = engine.period_for(indicator, data["year"])
+        services.record_reported_value(
+            indicator,
+            county,
+            period,
+            numerator=data["numerator"],
+            denominator=data["denominator"],
+            value=data["value"],
+            source=data["source"],
+            reported_on=data["reported_on"],
+            note=data["note"],
+            by=request.user,
+        )
+        return _("Reported value for %(period)s saved.") % {"period": period.label}
+
+    if submitted(request, form, save):
+        return _back("indicators:detail", county, form.cleaned_data["year"], indicator.code)
     return _detail_page(request, indicator, counties, county, year, reported_form=form)
 
 
@@ -321,22 +305,20 @@ def reported_add(request: HttpRequest, code: str) -> HttpResponse:
 def target_set(request: HttpRequest, code: str) -> HttpResponse:
     indicator, counties, county, year = _writer(request, code)
     form = TargetForm(request.POST, indicator=indicator, years=all_plan_years())
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.set_target(indicator, county, data["plan_year"], data["value"], source=data["source"])
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Target for %(year)s saved.") % {"year": data["plan_year"]})
-            return _back("indicators:detail", county, year, indicator.code)
+
+    def save(data: dict[str, Any]) -> str:
+        services.set_target(indicator, county, data["plan_year"], data["value"], source=data["source"])
+        return _("Target for %(year)s saved.") % {"year": data["plan_year"]}
+
+    if submitted(request, form, save):
+        return _back("indicators:detail", county, year, indicator.code)
     return _detail_page(request, indicator, counties, county, year, target_form=form)
 
 
 @require_POST
 @kinds_required(*READ_KINDS)
 def publish(request: HttpRequest) -> HttpResponse:
-    if not _can_write(request):
+    if not may_enter_figures(request.user):
         raise PermissionDenied
     _counties, county = _area(request, request.POST)
     today = timezone.localdate()

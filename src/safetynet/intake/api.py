@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema
 
 from safetynet.core.access import reports_visible_to
-from safetynet.core.schemas import NEEDS_TOKEN, FieldErrors, json_body, nul_at
+from safetynet.core.schemas import NEEDS_TOKEN, BadBody, FieldErrors, json_body, read_json
 from safetynet.core.tokens import TokenAuth
 from safetynet.intake.facts import InvalidReport
 from safetynet.intake.models import Channel
@@ -33,11 +32,17 @@ REPORT_BODY: dict[str, Any] = {
             "minItems": 1,
             "items": {
                 "type": "object",
-                "required": ["ref", "role", "types"],
+                "required": ["ref", "role"],
                 "properties": {
                     "ref": {"type": "string", "minLength": 1, "maxLength": 40},
                     "role": {"type": "string", "description": "e.g. victim, child, respondent"},
-                    "types": {"type": "array", "minItems": 1, "items": _TEXT},
+                    "types": {
+                        "type": "array",
+                        "items": _TEXT,
+                        "description": "report type codes, e.g. IPV; required for a victim or child. A "
+                        "respondent or family member without any takes the types of violence (the rule "
+                        "set's protective_types) of the report's victims and children.",
+                    },
                     "flags": {"type": "array", "items": _TEXT},
                     "town": {"type": "string", "description": "town code, e.g. 10010020"},
                     "tipvda_score": {"type": "integer", "minimum": 0, "maximum": 15},
@@ -54,7 +59,10 @@ REPORT_EXAMPLE = {
     "area": "10010",
     "source": "113",
     "narrative": "鄰居聽到孩子哭喊",
-    "subjects": [{"ref": "c1", "role": "victim", "types": ["CP"], "town": "10010020"}],
+    "subjects": [
+        {"ref": "c1", "role": "child", "types": ["CP"], "town": "10010020"},
+        {"ref": "p1", "role": "respondent", "name": "某甲"},
+    ],
 }
 
 
@@ -89,11 +97,9 @@ def receive(request: HttpRequest) -> JsonResponse:
     Bad input answers 422 with `errors`: a message per field path, e.g. `subjects[0].town`.
     """
     try:
-        data = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return invalid({"$": "the body is not JSON"})
-    if nul := nul_at(data):
-        return invalid({nul: "may not contain NUL characters"})
+        data = read_json(request.body)
+    except BadBody as bad:
+        return invalid({bad.path: bad.message})
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         return invalid({"Idempotency-Key": "at most 200 characters"})

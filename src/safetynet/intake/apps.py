@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class IntakeConfig(AppConfig):
     name = "safetynet.intake"
     verbose_name = "通報與篩派"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from safetynet.intake import models
+
+        # The narrative and the reporter are encrypted and stay out of the change log.
+        auditlog.register(models.Report, exclude_fields=["narrative", "reporter"])
+        auditlog.register(models.RouteService)

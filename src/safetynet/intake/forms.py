@@ -17,12 +17,16 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from safetynet.core import words
 from safetynet.core.errors import DomainError
-from safetynet.core.forms import NationalIdField, ROCDateField
-from safetynet.domain.triage import RuleSet, RuleSetError
-from safetynet.geo.models import Town
+from safetynet.core.forms import MAX_ID, BirthDateField, NationalIdField, ROCDateField
+from safetynet.domain.triage import OWN_TYPES_ROLES, RuleSet, RuleSetError, types_taken
+from safetynet.geo.forms import TownSelect
+from safetynet.intake.facts import passing_types
+from safetynet.intake.services import RouteChoice
 from safetynet.intake.whatif import check_period
 
 VERSION_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -215,16 +219,7 @@ class WhatIfForm(forms.Form):
 
 # --- the screening desk's report form: one report, its subjects as a formset -------------------------
 
-
-def town_choices(area: str | None) -> list[tuple[str, Any]]:
-    """Towns grouped by county, the receiving county first; typing a town's name jumps to it."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    names: dict[str, str] = {}
-    for town in Town.objects.select_related("county").order_by("code"):
-        groups.setdefault(town.county_id, []).append((town.code, town.name))
-        names[town.county_id] = town.county.name
-    order = sorted(groups, key=lambda code: (code != area, code))
-    return [("", "—"), *((names[code], groups[code]) for code in order)]
+MAX_SUBJECTS = 20
 
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
@@ -233,45 +228,79 @@ def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) ->
     field.choices = choices
 
 
+def _chips(placeholder: Any) -> dict[str, Any]:
+    """The words of a checkbox group that `core/pickers.js` turns into a field typed by code or name,
+    the chosen ones shown as chips (the template puts them on the group as data attributes)."""
+    return {
+        "placeholder": placeholder,
+        "none": _("Nothing matches: type a code or part of a name."),
+        "remove": _("Remove"),
+    }
+
+
 class ReportForm(forms.Form):
     received_on = ROCDateField(label=_("Received on"))
     received_time = forms.TimeField(
         label=_("Time"), widget=forms.TimeInput(attrs={"placeholder": "14:30", "inputmode": "numeric"})
     )
-    source = forms.ChoiceField(label=_("Source"))
-    narrative = forms.CharField(label=_("What was reported"), widget=forms.Textarea(attrs={"rows": 4}))
+    source = forms.ChoiceField(label=_("Source"), widget=forms.Select(attrs={"autofocus": True}))
     reporter = forms.CharField(
         label=_("Reporter (protected)"),
         required=False,
+        max_length=500,
         help_text=_("Name and how to reach them; never shown to the family."),
+    )
+    narrative = forms.CharField(
+        label=_("What was reported"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args: Any, rules: RuleSet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self, "source", [("", "—"), *rules.codes.sources.items()])
+        _set_choices(self, "source", [("", "—"), *((c, words.source_name(c)) for c in rules.codes.sources)])
 
     def received_at(self) -> datetime.datetime:
         data = self.cleaned_data
         return timezone.make_aware(datetime.datetime.combine(data["received_on"], data["received_time"]))
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        complete = cleaned.get("received_on") and cleaned.get("received_time")
+        if complete and self.received_at() > timezone.now() + datetime.timedelta(minutes=5):
+            future_day = cleaned["received_on"] > timezone.localdate()
+            self.add_error(
+                "received_on" if future_day else "received_time",
+                _("A report cannot be received in the future."),
+            )
+        return cleaned
+
 
 class SubjectForm(forms.Form):
+    summary_label = ""  # how the page's error summary names this subject (通報對象 2)
     role = forms.ChoiceField(label=_("Role"))
     name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    birth_date = BirthDateField(label=_("Birth date"), required=False)
     national_id = NationalIdField(label=_("National ID"), required=False)
-    birth_date = ROCDateField(label=_("Birth date"), required=False)
-    town = forms.ChoiceField(label=_("Town of residence"), required=False)
-    types = forms.MultipleChoiceField(label=_("Report types"), widget=forms.CheckboxSelectMultiple)
+    town = forms.ChoiceField(label=_("Town of residence"), required=False, widget=TownSelect)
+    types = forms.MultipleChoiceField(
+        label=_("Report types"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(),
+        help_text=_("A respondent or family member left without types takes the victim's types of violence."),
+    )
     flags = forms.MultipleChoiceField(label=_("Flags"), widget=forms.CheckboxSelectMultiple, required=False)
     tipvda_score = forms.IntegerField(label=_("TIPVDA score"), min_value=0, max_value=15, required=False)
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    person = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, rules: RuleSet, towns: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self, "role", [("", "—"), *rules.codes.roles.items()])
-        _set_choices(self, "types", list(rules.codes.types.items()))
-        _set_choices(self, "flags", list(rules.codes.flags.items()))
+        _set_choices(self, "role", [("", "—"), *((c, words.subject_role_name(c)) for c in rules.codes.roles)])
+        _set_choices(self, "types", [(c, words.type_name(c)) for c in rules.codes.types])
+        _set_choices(self, "flags", [(c, words.flag_name(c)) for c in rules.codes.flags])
         _set_choices(self, "town", towns)
+        self.chips = {
+            "types": _chips(_("Type part of a name or its code, e.g. partner")),
+            "flags": _chips(_("Type part of a flag, e.g. danger")),
+        }
         lookup = {  # typing a name and birth date offers the persons already on record (HTMX)
             "hx-get": reverse("intake:candidates"),
             "hx-trigger": "change",
@@ -281,14 +310,173 @@ class SubjectForm(forms.Form):
         }
         for name in ("name", "birth_date"):
             self.fields[name].widget.attrs.update(lookup)
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.fields["national_id"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("role") in OWN_TYPES_ROLES and not cleaned.get("types") and "types" not in self.errors:
+            self.add_error(
+                "types", _("Choose at least one report type: a victim or a child names their own.")
+            )
+        return cleaned
 
 
 class BaseSubjectFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
     def clean(self) -> None:
-        if any(self.errors):
-            return
-        if not any(form.cleaned_data for form in self.forms):
+        # Forms with problems still have the fields they cleaned: the check below runs in the same round.
+        typed = [form for form in self.forms if getattr(form, "cleaned_data", None)]
+        if not typed and not any(self.errors):
             raise forms.ValidationError(_("Name at least one subject."))
+        # The same rule as the report document's (`facts.parse_report`), in this round of errors; not while
+        # a victim's or child's own types are at fault (they are what the others would take).
+        known = [form for form in typed if form.cleaned_data.get("role")]
+        if any("types" in form.errors and form.cleaned_data["role"] in OWN_TYPES_ROLES for form in known):
+            return
+        rules = self.form_kwargs["rules"]
+        settled = types_taken(
+            [(f.cleaned_data["role"], f.cleaned_data.get("types") or []) for f in known], passing_types(rules)
+        )
+        for form, types in zip(known, settled, strict=True):
+            if not types and "types" not in form.errors:
+                form.add_error(
+                    "types",
+                    _(
+                        "Choose a report type: a respondent or family member takes only the types of "
+                        "violence of the report's victims and children, and this report names none."
+                    ),
+                )
+
+    def shown(self) -> list[SubjectForm]:
+        """The subjects to show: the first, and every one up to the last typed into. (The blank ones
+        after it are left out: the page offers one more at a time behind 「新增通報對象」.)"""
+        typed = [i for i, form in enumerate(self.forms) if i == 0 or (form.is_bound and form.has_changed())]
+        return list(self.forms[: typed[-1] + 1]) if self.forms else []
 
 
-SubjectFormSet = forms.formset_factory(SubjectForm, formset=BaseSubjectFormSet, extra=2, min_num=1)
+SubjectFormSet = forms.formset_factory(
+    SubjectForm,
+    formset=BaseSubjectFormSet,
+    extra=0,
+    min_num=1,
+    max_num=MAX_SUBJECTS,
+    absolute_max=MAX_SUBJECTS,
+    validate_max=True,
+)
+
+
+# --- the report page: overriding the suggested decision ----------------------------------------------
+
+PRIORITIES = [("", "—"), ("1", _("Priority 1")), ("2", _("Priority 2"))]
+
+
+class OverrideForm(forms.Form):
+    """The routes and priorities the screener wants for each subject, and why the suggestion changes.
+
+    Fields are named by the subject's row (`route-<pk>`, `priority-<pk>-<route>`): a subject's ref is
+    whatever the reporting system sent. Starts from the suggestion; a failed submit keeps every tick,
+    priority and the reason typed."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the routes or priorities differ from the suggestion."),
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        subjects: list[Any],
+        labels: dict[str, str],
+        routes: list[tuple[str, str]],
+        suggested: list[dict[str, Any]],
+    ) -> None:
+        super().__init__(data)
+        self.subjects = subjects
+        self.labels = labels
+        self.route_codes = [code for code, _label in routes]
+        self.suggested = suggested
+        for subject in subjects:
+            mine = {r["route"]: r.get("priority") for r in suggested if r["subject"] == subject.ref}
+            self.fields[f"route-{subject.pk}"] = forms.MultipleChoiceField(
+                label=labels[subject.ref],
+                choices=routes,
+                required=False,
+                initial=list(mine),
+                widget=forms.CheckboxSelectMultiple,
+            )
+            for code, label in routes:
+                self.fields[f"priority-{subject.pk}-{code}"] = forms.ChoiceField(
+                    label=f"{labels[subject.ref]} {label}",
+                    choices=PRIORITIES,
+                    required=False,
+                    initial=str(mine[code]) if mine.get(code) else "",
+                    widget=forms.Select(
+                        attrs={
+                            "aria-label": gettext("Priority of %(route)s for %(subject)s")
+                            % {"route": label, "subject": labels[subject.ref]}
+                        }
+                    ),
+                )
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Per subject, its routes as (code, label, ticked, priority field) for the template."""
+        found = []
+        for subject in self.subjects:
+            field = self[f"route-{subject.pk}"]
+            ticked = {str(v) for v in (field.value() or [])}
+            found.append(
+                {
+                    "subject": subject,
+                    "label": self.labels[subject.ref],
+                    "field": field,
+                    "routes": [
+                        {
+                            "code": code,
+                            "label": label,
+                            "ticked": code in ticked,
+                            "priority": self[f"priority-{subject.pk}-{code}"],
+                            "id": field.auto_id if i == 0 else f"{field.auto_id}_{i}",
+                        }
+                        for i, (code, label) in enumerate(field.field.choices)  # type: ignore[attr-defined]
+                    ],
+                }
+            )
+        return found
+
+    def choices(self) -> list[RouteChoice]:
+        chosen = []
+        for subject in self.subjects:
+            for code in self.cleaned_data.get(f"route-{subject.pk}", []):
+                raw = self.cleaned_data.get(f"priority-{subject.pk}-{code}") or ""
+                chosen.append(RouteChoice(subject.ref, code, int(raw) if raw else None))
+        return chosen
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        for subject in self.subjects:
+            if not cleaned.get(f"route-{subject.pk}"):
+                self.add_error(
+                    f"route-{subject.pk}",
+                    _("Choose at least one route for %(subject)s (no case is a route too).")
+                    % {"subject": self.labels[subject.ref]},
+                )
+        if (
+            not self.errors
+            and differs(self.choices(), self.suggested)
+            and not cleaned.get("reason", "").strip()
+        ):
+            self.add_error("reason", _("Give the reason for changing the suggested decision."))
+        return cleaned
+
+
+def differs(chosen: list[RouteChoice], suggested: list[dict[str, Any]]) -> bool:
+    """Whether the routes chosen (`RouteChoice`s) are not the suggestion's: a route or a priority."""
+    return {(c.subject, c.route, c.priority) for c in chosen} != {
+        (r["subject"], r["route"], r.get("priority")) for r in suggested
+    }

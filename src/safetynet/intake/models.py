@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from safetynet.core.fields import EncryptedTextField
 
@@ -29,6 +30,14 @@ class RuleSetVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} {self.name}"
+
+
+class RuleSetStatus(models.TextChoices):
+    """Where a version stands: a draft is never in force; of the published, the latest is in force."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CURRENT = "current", _("In force")
 
 
 class Channel(models.TextChoices):
@@ -61,6 +70,15 @@ class Report(models.Model):
         verbose_name = "通報"
         verbose_name_plural = "通報"
         ordering = ["-received_at", "-id"]
+        constraints = [
+            # An earlier system's report number enters an area once by import (`import reports`);
+            # the API and the form may repeat one (a re-report quoting its first report's number).
+            models.UniqueConstraint(
+                fields=["area", "external_id"],
+                condition=models.Q(channel="import") & ~models.Q(external_id=""),
+                name="imported_report_external_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"通報 {self.pk}"

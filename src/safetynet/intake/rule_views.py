@@ -15,14 +15,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
+from safetynet.core import words
 from safetynet.core.access import kinds_required
 from safetynet.core.errors import DomainError
 from safetynet.domain.triage import Condition, Rule, RuleSet, default_rule_set
 from safetynet.domain.triage.ruleset import TERMS, field_name
 from safetynet.intake import services
 from safetynet.intake.forms import DraftForm, WhatIfForm, document_text
-from safetynet.intake.models import RuleSetVersion
+from safetynet.intake.models import RuleSetStatus, RuleSetVersion
 from safetynet.intake.rules import current_rule_set
 from safetynet.intake.whatif import (
     ChangedReport,
@@ -37,11 +39,7 @@ from safetynet.org.models import AccessKind
 RULE_KINDS = (AccessKind.ADMIN, AccessKind.MANAGER)
 PUBLISH_PREVIEW = 20
 
-STATUS_LABELS = {
-    "draft": gettext_lazy("草稿"),
-    "published": gettext_lazy("已發布"),
-    "current": gettext_lazy("使用中"),
-}
+STATUS_BADGES = {RuleSetStatus.CURRENT: "ok", RuleSetStatus.DRAFT: "warn"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ class Version:
 
     version: str
     name: str
-    status: str  # draft | published | current
+    status: RuleSetStatus
     row: RuleSetVersion | None
 
     @property
@@ -59,20 +57,26 @@ class Version:
 
     @property
     def is_draft(self) -> bool:
-        return self.status == "draft"
+        return self.status == RuleSetStatus.DRAFT
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
+        return str(self.status.label)
+
+    @property
+    def badge(self) -> str:
+        return STATUS_BADGES.get(self.status, "")
 
     def rule_set(self) -> RuleSet:
         return RuleSet.from_dict(self.row.document) if self.row is not None else default_rule_set()
 
 
-def _status(row: RuleSetVersion | None, current: str, version: str) -> str:
+def _status(row: RuleSetVersion | None, current: str, version: str) -> RuleSetStatus:
     if version == current:
-        return "current"
-    return "draft" if row is not None and row.published_at is None else "published"
+        return RuleSetStatus.CURRENT
+    if row is not None and row.published_at is None:
+        return RuleSetStatus.DRAFT
+    return RuleSetStatus.PUBLISHED
 
 
 def _versions() -> list[Version]:
@@ -188,27 +192,38 @@ def _details(rules: RuleSet) -> dict[str, Any]:
     }
 
 
-def _outcome_text(outcome: RouteOutcome, routes: dict[str, str]) -> str:
+def _outcome_text(outcome: RouteOutcome, routes: dict[str, str], who: dict[str, str]) -> str:
     priority = f" P{outcome.priority}" if outcome.priority is not None else ""
-    return f"{outcome.subject}：{routes.get(outcome.route, outcome.route)}{priority}"
+    route = words.term(
+        routes.get(outcome.route, outcome.route)
+    )  # the version's own labels: a draft may add one
+    return f"{who.get(outcome.subject, outcome.subject)}：{route}{priority}"
 
 
 def _changed_rows(changed: tuple[ChangedReport, ...], rules: RuleSet) -> list[dict[str, Any]]:
-    routes = rules.codes.routes
-    return [
-        {
-            "change": change,
-            "before": [(_outcome_text(o, routes), o in change.removed) for o in change.before],
-            "after": [(_outcome_text(o, routes), o in change.added) for o in change.after],
+    """Each changed report's outcomes, its subjects by role and place in the report (被害人1): the
+    what-if is read by managers, who see no names."""
+    routes, rows = rules.codes.routes, []
+    for change in changed:
+        who = {
+            ref: f"{words.subject_role_name(role)}{' ' if words.english() else ''}{i}"
+            for i, (ref, role) in enumerate(change.roles, start=1)
         }
-        for change in changed
-    ]
+        rows.append(
+            {
+                "change": change,
+                "before": [(_outcome_text(o, routes, who), o in change.removed) for o in change.before],
+                "after": [(_outcome_text(o, routes, who), o in change.added) for o in change.after],
+            }
+        )
+    return rows
 
 
 # --- views --------------------------------------------------------------------------------------------
 
 
 @kinds_required(*RULE_KINDS)
+@require_safe
 def rule_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
@@ -222,6 +237,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 
 @kinds_required(*RULE_KINDS)
+@require_safe
 def rule_detail(request: HttpRequest, version: str) -> HttpResponse:
     found = _version_or_404(version)
     rules = found.rule_set()
@@ -239,6 +255,7 @@ def rule_detail(request: HttpRequest, version: str) -> HttpResponse:
 
 
 @kinds_required(*RULE_KINDS)
+@require_http_methods(["GET", "HEAD", "POST"])
 def rule_draft(request: HttpRequest, version: str) -> HttpResponse:
     """A new draft from this version: one form, one service call; nothing is stored on any error."""
     base = _version_or_404(version)
@@ -259,6 +276,7 @@ def rule_draft(request: HttpRequest, version: str) -> HttpResponse:
 
 
 @kinds_required(*RULE_KINDS)
+@require_http_methods(["GET", "HEAD", "POST"])
 def rule_publish(request: HttpRequest, version: str) -> HttpResponse:
     """GET: what publishing would change (against the rule set in force, last 90 days); POST: publish."""
     found = _version_or_404(version)
@@ -289,6 +307,7 @@ def rule_publish(request: HttpRequest, version: str) -> HttpResponse:
 
 
 @kinds_required(*RULE_KINDS)
+@require_safe
 def rule_whatif(request: HttpRequest, version: str) -> HttpResponse:
     found = _version_or_404(version)
     start, end = default_period()

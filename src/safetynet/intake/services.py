@@ -8,15 +8,17 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from safetynet.cases import services as cases
-from safetynet.cases.models import Case, CaseStatus, Clock
+from safetynet.cases.models import Case, Clock
+from safetynet.core import locks, words
 from safetynet.core.errors import DomainError
-from safetynet.domain import nationalid
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.domain.clocks import add_months
 from safetynet.domain.triage import RuleSet, RuleSetError, decide, default_rule_set, manual_route
 from safetynet.geo.models import Town
-from safetynet.intake.facts import InvalidReport, Problem, parse_report
+from safetynet.intake.facts import InvalidReport, Problem, parse_report, person_data
 from safetynet.intake.models import (
     Channel,
     Dispatch,
@@ -32,9 +34,6 @@ from safetynet.intake.rules import current_rule_set
 from safetynet.org.models import Unit, UnitKind
 from safetynet.people.models import Person
 from safetynet.people.services import PersonData, register_person
-
-UNKNOWN_NAME = "姓名不詳"
-REREPORT_WINDOW_MONTHS = 6  # for rule sets published before the window became a parameter
 
 
 @transaction.atomic
@@ -69,29 +68,19 @@ class Received:
     created: bool  # False when an Idempotency-Key replayed an earlier report
 
 
-def _person_for(raw: dict[str, Any], town: Town | None, chosen: Person | None) -> tuple[Person, str]:
+def _person_for(data: PersonData, chosen: Person | None) -> tuple[Person, str]:
     """The subject's person: the one the screener picked, found by national ID (blind index), or new."""
     if chosen is not None:
         return chosen, "chosen"
-    national_id = str(raw.get("national_id") or "")
-    if national_id:
-        found = Person.objects.with_national_id(national_id).first()
+    if data.national_id:
+        found = Person.objects.with_national_id(data.national_id).first()
         if found is not None:
             return found, "national_id"
-    birth = raw.get("birth_date")
     try:
-        person = register_person(
-            PersonData(
-                name=str(raw.get("name") or "").strip() or UNKNOWN_NAME,
-                sex=(nationalid.sex_of(national_id) if national_id else None) or "X",
-                birth_date=datetime.date.fromisoformat(birth) if birth else None,
-                national_id=national_id,
-                town=town,
-            )
-        )
+        person = register_person(data)
     except DomainError as error:
         # Another report registered this person a moment ago (committed since our lookup): use theirs.
-        raced = Person.objects.with_national_id(national_id).first() if national_id else None
+        raced = Person.objects.with_national_id(data.national_id).first() if data.national_id else None
         if error.field != "national_id" or raced is None:
             raise
         return raced, "national_id"
@@ -111,20 +100,28 @@ def receive_report(
 
     `persons` maps subject refs to persons the screener matched by hand (name and birth date).
     Raises `InvalidReport` (every problem with its JSON path) and changes nothing on bad input.
+    Of two requests with the same `idempotency_key` at once, the second waits for the first and
+    returns its report.
     """
     if idempotency_key and by is not None:
+        locks.hold(locks.IDEMPOTENCY_KEY, by.pk, idempotency_key)
         earlier = IdempotencyKey.objects.filter(user=by, key=idempotency_key).select_related("report").first()
         if earlier is not None:
             return Received(earlier.report, created=False)
     rules = current_rule_set()
     facts = parse_report(data, rules)
     problems = [
-        Problem(field, "must be text")
+        Problem(field, gettext_noop("must be text"))
         for field in ("narrative", "reporter")
         if not isinstance(data.get(field, ""), str)
     ]
     if problems:
         raise InvalidReport(problems)
+    towns = {t.code: t for t in Town.objects.filter(code__in=[s.town for s in facts.subjects if s.town])}
+    people = [  # checked by parse_report, as a person record too, before anyone was looked up
+        person_data(raw, towns.get(subject.town) if subject.town else None)
+        for raw, subject in zip(data["subjects"], facts.subjects, strict=True)
+    ]
     decision = decide(facts, rules)
     report = Report.objects.create(
         received_at=facts.received_at,
@@ -139,11 +136,9 @@ def receive_report(
         suggestion=decision.to_json(),
         screening_due=decision.screening_due,
     )
-    towns = {t.code: t for t in Town.objects.filter(code__in=[s.town for s in facts.subjects if s.town])}
-    for i, (raw, subject) in enumerate(zip(data["subjects"], facts.subjects, strict=True)):
-        town = towns.get(subject.town) if subject.town else None
+    for i, (subject, as_person) in enumerate(zip(facts.subjects, people, strict=True)):
         try:
-            person, matched_by = _person_for(raw, town, (persons or {}).get(subject.ref))
+            person, matched_by = _person_for(as_person, (persons or {}).get(subject.ref))
         except DomainError as error:
             raise InvalidReport([Problem(f"subjects[{i}].{error.field or 'name'}", error.message)]) from error
         ReportSubject.objects.create(
@@ -153,7 +148,7 @@ def receive_report(
             matched_by=matched_by,
             role=subject.role,
             types=list(subject.types),
-            town=town,
+            town=as_person.town,
             flags=sorted(subject.flags),
             tipvda_score=subject.tipvda_score,
         )
@@ -238,7 +233,7 @@ def _final_routes(
 
 class AlreadyScreened(DomainError):
     def __init__(self, screening: Screening) -> None:
-        who = screening.decided_by.get_username() if screening.decided_by else "匯入"
+        who = words.staff_name(screening.decided_by) if screening.decided_by else "匯入"
         super().__init__(
             f"此通報已由 {who} 於 {timezone.localtime(screening.decided_at):%Y-%m-%d %H:%M} 篩派",
             field="report",
@@ -270,8 +265,15 @@ def screen_report(
     screening = Screening.objects.create(
         report=locked, routes=final, overridden=changed, reason=reason.strip(), decided_at=at, decided_by=by
     )
+    report.screening = screening  # the caller's instance knows it too (it may have read "none" before)
     Clock.objects.filter(report=locked, case__isnull=True, met_at__isnull=True).update(met_at=at, met_by=by)
     subjects = {s.ref: s for s in locked.subjects.select_related("person", "town__county")}
+    # Every subject's person at once, in one order: two reports naming the same two persons wait for
+    # each other instead of deadlocking (`dispatch_route` locks each again, which costs nothing).
+    persons = sorted({s.person_id for s in subjects.values()})
+    list(
+        Person.objects.select_for_update().filter(pk__in=persons).order_by("pk").values_list("pk", flat=True)
+    )
     for route in final:
         dispatch_route(screening, subjects[route["subject"]], route, rules, at=at)
     return screening
@@ -299,13 +301,16 @@ def dispatch_route(
         return Dispatch.objects.create(outcome=DispatchOutcome.TRANSFER, to_county=county, **record)
     if code == rules.no_case.route:
         return Dispatch.objects.create(outcome=DispatchOutcome.NONE, **record)
+    # The person is locked before looking for their open case: of two reports about them screened at
+    # once, the second waits for the first to commit and then finds the case it opened (續報).
+    list(Person.objects.select_for_update().filter(pk=subject.person_id).values_list("pk", flat=True))
     open_case = Case.objects.open().filter(person=subject.person, route=code, area_id=report.area_id).first()
     if open_case is not None:
         cases.attach_report(open_case, report, lists=route.get("lists") or [], at=at)
         return Dispatch.objects.create(
             outcome=DispatchOutcome.RE_REPORT, case=open_case, unit=open_case.unit, **record
         )
-    closed = _closed_within_window(subject, code, report, rules)
+    closed = closed_within_window(subject.person_id, code, report, rules.rereport_window_months)
     if closed is not None:
         cases.reopen_for_report(closed, report, at=at)
         return Dispatch.objects.create(
@@ -342,14 +347,14 @@ def dispatch_route(
     return Dispatch.objects.create(outcome=outcome, case=case, unit=unit, **record)
 
 
-def _closed_within_window(subject: ReportSubject, code: str, report: Report, rules: RuleSet) -> Case | None:
-    """The person's case of this route closed within the re-report window (DOMAIN §5: 6 months)."""
-    months = rules.parameters.get("rereport_window_months", REREPORT_WINDOW_MONTHS)
-    since = add_months(report.received_at, -int(months))  # type: ignore[arg-type]
+def closed_within_window(person_id: int, route: str, report: Report, months: int) -> Case | None:
+    """The person's case of this route closed within the re-report window (the rule set's
+    `rereport_window_months`) before the report came in: the case the report reopens."""
+    since = add_months(report.received_at, -months)
     return (
         Case.objects.filter(
-            person=subject.person,
-            route=code,
+            person_id=person_id,
+            route=route,
             area_id=report.area_id,
             status=CaseStatus.CLOSED,
             closed_at__gte=since,

@@ -56,6 +56,7 @@ class ChangedReport:
     received_at: datetime.datetime
     before: tuple[RouteOutcome, ...]
     after: tuple[RouteOutcome, ...]
+    roles: tuple[tuple[str, str], ...] = ()  # (ref, role) of each subject, in report order
 
     @property
     def removed(self) -> frozenset[RouteOutcome]:
@@ -123,7 +124,8 @@ def what_if(
             continue
         changed_count += 1
         if len(changed) < limit:
-            changed.append(ChangedReport(report.pk, report.received_at, before, after))
+            roles = tuple((s.ref, s.role) for s in report.subjects.all())
+            changed.append(ChangedReport(report.pk, report.received_at, before, after, roles))
     return WhatIf(
         rule_set=rules.version,
         against=against.version if against is not None else None,

@@ -5,12 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safetynet.core.forms import ROCDateField
+from safetynet.core.forms import ModelChoiceField, ROCDateField
 from safetynet.org.models import LeaveKind, Staff
 
 
 class LeaveForm(forms.Form):
-    staff = forms.ModelChoiceField(label=_("Staff member"), queryset=Staff.objects.none())
+    staff = ModelChoiceField(label=_("Staff member"), queryset=Staff.objects.none())
     kind = forms.ChoiceField(label=_("Kind of leave"), choices=LeaveKind.choices)
     starts_on = ROCDateField(label=_("From (ROC)"))
     ends_on = ROCDateField(label=_("To (ROC)"))

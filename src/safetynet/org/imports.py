@@ -26,6 +26,9 @@ def staff_importer() -> Importer:
         if row.text("role") and role is None:
             row.problem("role", "unknown role: give its code (mhsw) or name (心理衛生社工)")
         hired_on = row.date("hired_on", required=True)
+        extension = row.text("phone_extension")
+        if extension and not (extension.isascii() and extension.isdigit() and len(extension) <= 10):
+            row.problem("phone_extension", "digits only, at most 10")
         left_on = row.date("left_on")
         if hired_on and left_on and left_on < hired_on:
             row.problem("left_on", "before hired_on")
@@ -49,6 +52,7 @@ def staff_importer() -> Importer:
             "hired_on": hired_on,
             "left_on": left_on,
             "supervisor": supervisor,
+            "phone_extension": row.text("phone_extension"),
         }
 
     def write(plan: dict[str, Any]) -> Staff:
@@ -60,7 +64,7 @@ def staff_importer() -> Importer:
 
     return Importer(
         columns=["name", "unit", "role", "hired_on"],
-        optional=["left_on", "supervisor"],
+        optional=["left_on", "supervisor", "phone_extension"],
         parse=parse,
         write=write,
     )

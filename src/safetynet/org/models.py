@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -166,6 +167,14 @@ class Staff(models.Model):
     )
     hired_on = models.DateField("到職日")
     left_on = models.DateField("離職日", null=True, blank=True)
+    # Reached through the unit's switchboard (`Unit.phone`): a colleague of another unit calls
+    # 「05-xxxxxxx 分機 123」 about a family both serve.
+    phone_extension = models.CharField(
+        "分機",
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{1,10}$", "分機只能是數字")],
+    )
 
     objects = StaffQuerySet.as_manager()
 

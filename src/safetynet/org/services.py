@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from safetynet.core.errors import DomainError
 from safetynet.geo.models import County, Town
-from safetynet.org.models import Agency, AgencyKind, DispatchMode, LeaveKind, LeavePeriod, Role, Staff, Unit
+from safetynet.org.models import (
+    AccessKind,
+    Agency,
+    AgencyKind,
+    DispatchMode,
+    LeaveKind,
+    LeavePeriod,
+    Role,
+    Staff,
+    Unit,
+)
 
 if TYPE_CHECKING:  # workforce builds on org: a runtime import would be circular
     from safetynet.workforce.models import Position
@@ -47,11 +58,81 @@ def create_unit(
         agency=agency, name=name, kind=kind, county=county or agency.county, address=address, phone=phone
     )
     if towns:
-        outside = [t.name for t in towns if unit.county_id and t.county_id != unit.county_id]
-        if outside:
-            raise DomainError(f"服務區域不在本縣市：{'、'.join(outside)}", field="towns")
-        unit.towns.set(towns)
+        set_unit_towns(unit, towns)
     return unit
+
+
+def towns_outside(county_id: str | None, towns: list[Town]) -> list[str]:
+    """The names of `towns` that lie outside a unit's county (a unit serves only its own county)."""
+    return [t.name for t in towns if county_id and t.county_id != county_id]
+
+
+@transaction.atomic
+def set_unit_towns(unit: Unit, towns: list[Town]) -> Unit:
+    """The towns a unit covers (and so whose persons and reports its staff serve); all in its county."""
+    outside = towns_outside(unit.county_id, towns)
+    if outside:
+        raise DomainError(f"服務區域不在本縣市：{'、'.join(outside)}", field="towns")
+    unit.towns.set(towns)
+    return unit
+
+
+UNIT_DETAILS = ("name", "address", "phone", "active", "dispatch_mode")
+
+
+@transaction.atomic
+def update_unit(unit: Unit, **details: Any) -> Unit:
+    """A unit's name, address, phone, whether it is in use, and its dispatch. Its kind, county and agency
+    decide who sees what (a 家防中心 sees sexual-assault victims) and are never changed here."""
+    unknown = sorted(set(details) - set(UNIT_DETAILS))
+    if unknown:
+        raise DomainError(
+            _("These unit fields cannot be changed: %(fields)s") % {"fields": ", ".join(unknown)}
+        )
+    name = str(details.get("name", unit.name)).strip()
+    if not name:
+        raise DomainError(_("Give the unit a name."), field="name")
+    if Unit.objects.filter(agency_id=unit.agency_id, name=name).exclude(pk=unit.pk).exists():
+        raise DomainError(f"{unit.agency.name} 已有名為 {name} 的單位", field="name")
+    if details.get("dispatch_mode", unit.dispatch_mode) not in DispatchMode.values:
+        raise DomainError(f"未知的派案方式 {details['dispatch_mode']!r}", field="dispatch_mode")
+    details["name"] = name
+    changed = [field for field, value in details.items() if getattr(unit, field) != value]
+    for field in changed:
+        setattr(unit, field, details[field])
+    if changed:
+        unit.save(update_fields=changed)
+    return unit
+
+
+@transaction.atomic
+def rename_agency(agency: Agency, name: str) -> Agency:
+    """An agency's name; its kind and county stay as created."""
+    name = name.strip()
+    if not name:
+        raise DomainError("機關名稱不可空白", field="name")
+    if Agency.objects.filter(name=name).exclude(pk=agency.pk).exists():
+        raise DomainError(f"已有名為 {name} 的機關", field="name")
+    if name != agency.name:
+        agency.name = name
+        agency.save(update_fields=["name"])
+    return agency
+
+
+@transaction.atomic
+def update_role(role: Role, *, name: str, name_en: str, caseload_standard: int | None) -> Role:
+    """A role's titles and caseload standard; its code, kind (what it may do) and group stay."""
+    if not name.strip():
+        raise DomainError(_("Give the role a title."), field="name")
+    if caseload_standard is not None and caseload_standard < 1:
+        raise DomainError(_("A caseload standard is at least 1, or left empty."), field="caseload_standard")
+    values = {"name": name.strip(), "name_en": name_en.strip(), "caseload_standard": caseload_standard}
+    changed = [field for field, value in values.items() if getattr(role, field) != value]
+    for field in changed:
+        setattr(role, field, values[field])
+    if changed:
+        role.save(update_fields=changed)
+    return role
 
 
 @transaction.atomic
@@ -63,11 +144,21 @@ def hire_staff(
     hired_on: datetime.date,
     supervisor: Staff | None = None,
     position: Position | None = None,
+    phone_extension: str = "",
 ) -> Staff:
     if supervisor is not None and supervisor.unit.county_id != unit.county_id:
         raise DomainError("督導須為同一縣市的工作人員", field="supervisor")
+    extension = phone_extension.strip()
+    if extension and not (extension.isascii() and extension.isdigit() and len(extension) <= 10):
+        raise DomainError("分機只能是 1 到 10 位數字", field="phone_extension")
     return Staff.objects.create(
-        name=name, unit=unit, role=role, hired_on=hired_on, supervisor=supervisor, position=position
+        name=name,
+        unit=unit,
+        role=role,
+        hired_on=hired_on,
+        supervisor=supervisor,
+        position=position,
+        phone_extension=extension,
     )
 
 
@@ -102,22 +193,29 @@ def create_account(staff: Staff, *, username: str, password: str | None, email: 
     return user
 
 
-@transaction.atomic
-def change_role(staff: Staff, role: Role) -> Staff:
-    if staff.user is not None:
-        staff.user.groups.remove(staff.role.group)
-        staff.user.groups.add(role.group)
-        staff.user.is_staff = role.kind == "admin"
-        staff.user.save(update_fields=["is_staff"])
-    staff.role = role
-    staff.save(update_fields=["role"])
-    return staff
+def may_record_leave(by: Staff, unit: Unit) -> bool:
+    """A supervisor records leave for their own unit's staff; a manager for their county's units."""
+    if by.role.kind == AccessKind.SUPERVISOR:
+        return by.unit_id == unit.pk
+    if by.role.kind == AccessKind.MANAGER:
+        return by.unit.county_id is not None and by.unit.county_id == unit.county_id
+    return False
 
 
 @transaction.atomic
 def record_leave(
-    staff: Staff, *, kind: str, starts_on: datetime.date, ends_on: datetime.date, note: str = ""
+    staff: Staff,
+    *,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    note: str = "",
+    by: Staff | None = None,
 ) -> LeavePeriod:
+    """Record a staff member's leave; `by`, the supervisor or manager recording it from a page, must be
+    one who may (`may_record_leave`). The demo seeder and imports record without one."""
+    if by is not None and not may_record_leave(by, staff.unit):
+        raise DomainError(_("You record leave only for your own unit's staff."), field="staff")
     if kind not in LeaveKind.values:
         raise DomainError(f"假別代碼 {kind!r} 不存在", field="kind")
     if ends_on < starts_on:

@@ -7,12 +7,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from safetynet.core.access import (
     UNIT_KINDS,
     get_unit_for,
-    kind_of,
     kinds_required,
     staff_of,
     units_visible_to,
@@ -27,6 +26,7 @@ LEAVE_KINDS = (AccessKind.SUPERVISOR, AccessKind.MANAGER)
 
 
 @kinds_required(*UNIT_KINDS)
+@require_safe
 def unit_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     employed = Q(staff__hired_on__lte=today) & (Q(staff__left_on__isnull=True) | Q(staff__left_on__gte=today))
@@ -41,14 +41,17 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @kinds_required(*UNIT_KINDS)
+@require_safe
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for(request.user, pk)
     return _unit_page(request, unit, _leave_form(request, unit, None))
 
 
 def _leave_form(request: HttpRequest, unit: Unit, data: QueryDict | None) -> LeaveForm | None:
-    """Supervisors and managers record leave for the unit's current staff; others see no form."""
-    if kind_of(request.user) not in LEAVE_KINDS:
+    """The unit's supervisors, and its county's managers, record leave for the unit's current staff;
+    others see no form."""
+    staff = staff_of(request.user)
+    if staff is None or staff.role.kind not in LEAVE_KINDS or not services.may_record_leave(staff, unit):
         return None
     current = Staff.objects.filter(unit=unit).active_on(timezone.localdate()).order_by("name")
     return LeaveForm(data, staff=current)
@@ -93,6 +96,7 @@ def leave_add(request: HttpRequest, pk: int) -> HttpResponse:
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
                 note=data["note"],
+                by=staff_of(request.user),
             )
         except DomainError as error:
             apply_domain_error(form, error)

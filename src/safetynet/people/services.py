@@ -1,4 +1,8 @@
-"""Every write to persons, households and relations. One atomic function per business action."""
+"""Every write to persons, households and relations. One atomic function per business action.
+
+Messages are in the language of the page that asked (gettext at the time of the refusal); each names its
+field, and the checks of one action report every problem at once.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from safetynet.core.errors import DomainError
+from safetynet.core import words
+from safetynet.core.errors import DomainError, Problems
 from safetynet.domain import nationalid
 from safetynet.geo.models import Town
 from safetynet.people.models import (
@@ -23,7 +30,20 @@ from safetynet.people.models import (
     national_id_index,
 )
 
-DUPLICATE_ID = "已有相同身分證統一編號的個人資料"
+# Relations that read the same from both sides: recorded once, whichever side it was added from.
+SYMMETRIC = frozenset(
+    {
+        RelationKind.SPOUSE,
+        RelationKind.PARTNER,
+        RelationKind.EX_PARTNER,
+        RelationKind.SIBLING,
+        RelationKind.RELATIVE,
+    }
+)
+
+
+def duplicate_id() -> str:
+    return _("A person with this national ID is already on record: search for them instead.")
 
 
 @dataclass
@@ -37,24 +57,46 @@ class PersonData:
     address: str = ""
 
 
-def _clean(data: PersonData, *, existing: Person | None = None) -> tuple[str, str]:
-    """Validate person data; returns the normalised national ID and its blind index."""
+def check_person_data(data: PersonData, problems: Problems) -> str:
+    """Check person data as given, adding what is wrong to `problems`, without reading the database
+    (so that a caller can check every input before it looks anyone up); the normalised national ID
+    (empty when there is none or it is wrong)."""
     if not data.name.strip():
-        raise DomainError("姓名不可空白", field="name")
+        problems.add("name", _("Type the person's name."))
     if data.sex not in Sex.values:
-        raise DomainError(f"性別代碼 {data.sex!r} 不在 {', '.join(Sex.values)} 之中", field="sex")
-    if data.birth_date and data.birth_date > datetime.date.today():  # noqa: DTZ011 - a calendar date
-        raise DomainError("出生日期不可晚於今天", field="birth_date")
+        problems.add("sex", _("Choose the sex (%(codes)s).") % {"codes": ", ".join(Sex.values)})
+    if data.birth_date and data.birth_date > timezone.localdate():
+        problems.add("birth_date", _("A birth date cannot be in the future."))
     if not data.national_id.strip():
+        return ""
+    try:
+        return valid_national_id(data.national_id)
+    except DomainError as error:
+        problems.add(error.field, error.message)
+        return ""
+
+
+def _check(data: PersonData, problems: Problems, *, existing: Person | None = None) -> tuple[str, str]:
+    """Check person data, adding what is wrong to `problems`; the normalised national ID and its blind
+    index (empty when there is none or it is wrong)."""
+    normalized = check_person_data(data, problems)
+    if not normalized:
         return "", ""
-    normalized = valid_national_id(data.national_id)
     index = national_id_index(normalized)
     clash = Person.objects.filter(national_id_index=index)
     if existing is not None:
         clash = clash.exclude(pk=existing.pk)
     if clash.exists():
-        raise DomainError(DUPLICATE_ID, field="national_id")
+        problems.add("national_id", duplicate_id())
     return normalized, index
+
+
+def _clean(data: PersonData, *, existing: Person | None = None) -> tuple[str, str]:
+    """Validate person data; returns the normalised national ID and its blind index."""
+    problems = Problems()
+    found = _check(data, problems, existing=existing)
+    problems.check()
+    return found
 
 
 def valid_national_id(text: str) -> str:
@@ -62,7 +104,11 @@ def valid_national_id(text: str) -> str:
     try:
         return nationalid.validate(text)
     except nationalid.InvalidNationalId as exc:
-        message = "身分證統一編號格式錯誤" if exc.rule == "format" else "身分證統一編號檢查碼錯誤"
+        message = (
+            _("National ID format is wrong: a letter, then 1, 2, 8, 9 or A-D, then 8 digits.")
+            if exc.rule == "format"
+            else _("National ID checksum does not match: check for a mistyped digit.")
+        )
         raise DomainError(message, field="national_id") from exc
 
 
@@ -82,7 +128,7 @@ def register_person(data: PersonData) -> Person:
                 address=data.address.strip(),
             )
     except IntegrityError as exc:
-        raise DomainError(DUPLICATE_ID, field="national_id") from exc
+        raise DomainError(duplicate_id(), field="national_id") from exc
     if index:
         RegistryEntry.objects.filter(national_id_index=index, person__isnull=True).update(person=person)
     return person
@@ -103,7 +149,7 @@ def update_person(person: Person, data: PersonData) -> Person:
         with transaction.atomic():
             person.save()
     except IntegrityError as exc:
-        raise DomainError(DUPLICATE_ID, field="national_id") from exc
+        raise DomainError(duplicate_id(), field="national_id") from exc
     return person
 
 
@@ -114,39 +160,89 @@ def create_household(head: Person, *, town: Town | None = None, address: str = "
     return household
 
 
+def _check_role(role: str, problems: Problems) -> None:
+    if role not in MemberRole.values:
+        problems.add("role", _("Choose the relationship to the head of the household."))
+
+
 @transaction.atomic
 def add_household_member(
     household: Household, person: Person, role: str, *, joined_on: datetime.date | None = None
 ) -> HouseholdMember:
-    if role not in MemberRole.values:
-        raise DomainError(f"稱謂代碼 {role!r} 不存在", field="role")
+    problems = Problems()
+    _check_role(role, problems)
     if household.members.filter(person=person, left_on__isnull=True).exists():
-        raise DomainError("此人已是這個家戶的成員", field="person")
+        problems.add("person", _("%(name)s is already a member of this household.") % {"name": person.name})
+    problems.check()
     return HouseholdMember.objects.create(household=household, person=person, role=role, joined_on=joined_on)
+
+
+@transaction.atomic
+def register_member(
+    household: Household, data: PersonData, role: str, *, joined_on: datetime.date | None = None
+) -> HouseholdMember:
+    """Someone met on a visit who is not on record: registered and made a member, both or neither."""
+    problems = Problems()
+    _check(data, problems)
+    _check_role(role, problems)
+    problems.check()
+    return add_household_member(household, register_person(data), role, joined_on=joined_on)
 
 
 @transaction.atomic
 def remove_household_member(member: HouseholdMember, *, left_on: datetime.date) -> HouseholdMember:
     """Members leave a household with a date; the row stays for the history."""
     if member.left_on is not None:
-        raise DomainError("此成員已離開家戶", field="left_on")
+        raise DomainError(_("This member has already left the household."), field="left_on")
     if member.joined_on and left_on < member.joined_on:
-        raise DomainError("離開日期不可早於加入日期", field="left_on")
+        raise DomainError(_("The day they left cannot be before the day they joined."), field="left_on")
     member.left_on = left_on
     member.save(update_fields=["left_on"])
     return member
 
 
+def _check_kind(kind: str, problems: Problems) -> None:
+    if kind not in RelationKind.values:
+        problems.add("kind", _("Choose how the two are related."))
+
+
 @transaction.atomic
 def relate_persons(person: Person, other: Person, kind: str) -> Relation:
+    """`person` is `kind` of `other` (the parent of, the spouse of …). A relation that reads the same from
+    both sides is recorded once; a parent is never recorded as the child's child too."""
+    problems = Problems()
     if person.pk == other.pk:
-        raise DomainError("不能與自己建立關係", field="other")
-    if kind not in RelationKind.values:
-        raise DomainError(f"關係代碼 {kind!r} 不存在", field="kind")
-    relation, created = Relation.objects.get_or_create(person=person, other=other, kind=kind)
-    if not created:
-        raise DomainError("這個關係已經記錄過了", field="kind")
-    return relation
+        problems.add("other", _("A person cannot be related to themselves."))
+    _check_kind(kind, problems)
+    problems.check()
+    already = Relation.objects.filter(person=person, other=other, kind=kind)
+    if kind in SYMMETRIC:
+        already = already | Relation.objects.filter(person=other, other=person, kind=kind)
+    if already.exists():
+        raise DomainError(_("This relation is already recorded."), field="kind")
+    if Relation.objects.filter(person=other, other=person, kind=kind).exists():
+        raise DomainError(
+            _("The opposite is recorded: %(other)s is %(person)s's %(kind)s.")
+            % {"other": other.name, "person": person.name, "kind": words.term(RelationKind(kind).label)},
+            field="kind",
+        )
+    try:
+        with transaction.atomic():
+            return Relation.objects.create(person=person, other=other, kind=kind)
+    except IntegrityError as exc:  # the same relation added at the same moment by someone else
+        raise DomainError(_("This relation is already recorded."), field="kind") from exc
+
+
+@transaction.atomic
+def register_relation(person: Person, data: PersonData, kind: str, *, reverse: bool = False) -> Relation:
+    """Someone met on a visit who is not on record, registered and related to `person`, both or neither:
+    `person` is `kind` of the new person, or with `reverse` the new person is `kind` of `person`."""
+    problems = Problems()
+    _check(data, problems)
+    _check_kind(kind, problems)
+    problems.check()
+    other = register_person(data)
+    return relate_persons(other, person, kind) if reverse else relate_persons(person, other, kind)
 
 
 @dataclass
@@ -168,13 +264,15 @@ def record_registry_entry(row: RegistryRow) -> RegistryEntry:
     """
     if row.registry not in Registry.values:
         raise DomainError(
-            f"名冊代碼 {row.registry!r} 不在 {', '.join(Registry.values)} 之中", field="registry"
+            _("Registry %(code)r is not one of %(codes)s.")
+            % {"code": row.registry, "codes": ", ".join(Registry.values)},
+            field="registry",
         )
     normalized = valid_national_id(row.national_id)
     if row.registry == Registry.PSYCHIATRIC and row.level is not None and not 1 <= row.level <= 5:
-        raise DomainError("精神照護級數應為 1 到 5", field="level")
+        raise DomainError(_("A psychiatric care level is 1 to 5."), field="level")
     index = national_id_index(normalized)
-    entry, _ = RegistryEntry.objects.get_or_create(
+    entry, _created = RegistryEntry.objects.get_or_create(
         registry=row.registry,
         national_id_index=index,
         event_date=row.event_date,

@@ -30,17 +30,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from safetynet.cases.models import Assessment, Case, CaseReport, Closure, Contact, StatusChange
+from safetynet.core import words
 from safetynet.core.access import cases_visible_to, reports_visible_to
 from safetynet.core.templatetags.roc import roc
 from safetynet.domain.instruments import INSTRUMENTS
 from safetynet.intake.models import ReportSubject, SubjectRole
-from safetynet.intake.rules import current_rule_set
 from safetynet.people.models import Person
 from safetynet.referrals.models import Referral
 
@@ -74,8 +73,6 @@ class Context:
     user: Any
     persons: dict[int, Person]
     visible: dict[int, Case]  # the persons' cases the viewer may see, by pk
-    routes: dict[str, str]
-    types: dict[str, str]
 
 
 @dataclass
@@ -88,12 +85,8 @@ Source = Callable[[Context], Iterable[Entry]]
 
 
 def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    try:
-        return str(user.staff.name)
-    except ObjectDoesNotExist:
-        return str(user.get_full_name() or user.get_username())
+    """Who wrote an entry, by name (never the username); nothing for the system's own entries."""
+    return "" if user is None else words.staff_name(user)
 
 
 def _case_url(case: Case) -> str:
@@ -102,14 +95,18 @@ def _case_url(case: Case) -> str:
 
 def case_entries(ctx: Context) -> Iterable[Entry]:
     for case in ctx.visible.values():
-        parts = [case.unit.name, case.lead.name if case.lead else _("no lead yet"), case.get_status_display()]
+        parts = [
+            case.unit.name,
+            case.lead.name if case.lead else _("no lead yet"),
+            case.get_status_display(),
+        ]
         if case.closed_at:
             parts.append(_("closed %(date)s") % {"date": roc(case.closed_at)})
         yield Entry(
             at=case.opened_at,
             kind="case",
             person=ctx.persons[case.person_id],
-            title=_("Case opened: %(route)s") % {"route": ctx.routes.get(case.route, case.route)},
+            title=_("Case opened: %(route)s") % {"route": words.route_name(case.route)},
             detail=" · ".join(parts),
             case=case,
             url=_case_url(case),
@@ -151,7 +148,7 @@ def closure_entries(ctx: Context) -> Iterable[Entry]:
             at=row.requested_at,
             kind="closure",
             person=ctx.persons[case.person_id],
-            title=_("Closure requested: %(reason)s") % {"reason": row.get_reason_display()},
+            title=_("Closure requested: %(reason)s") % {"reason": words.term(row.get_reason_display())},
             detail=state,
             by=_name(row.requested_by),
             case=case,
@@ -170,7 +167,7 @@ def contact_entries(ctx: Context) -> Iterable[Entry]:
             at=row.occurred_at,
             kind="contact",
             person=ctx.persons[case.person_id],
-            title=row.get_kind_display(),
+            title=words.term(row.get_kind_display()),
             detail=_("%(minutes)s min") % {"minutes": row.minutes}
             + (f" · {row.with_whom}" if row.with_whom else ""),
             note=row.note,
@@ -207,8 +204,8 @@ def report_entries(ctx: Context) -> Iterable[Entry]:
     desk = reports_visible_to(ctx.user).values("pk")
     rows = subjects.filter(report_id__in=through_cases) | subjects.filter(report_id__in=desk)
     for row in rows.distinct().order_by("report__received_at", "pk"):
-        types = "、".join(ctx.types.get(t, t) for t in row.types or [])
-        role = SubjectRole(row.role).label if row.role in SubjectRole.values else row.role
+        types = words.type_names(row.types or [])
+        role = words.term(SubjectRole(row.role).label) if row.role in SubjectRole.values else row.role
         yield Entry(
             at=row.report.received_at,
             kind="report",
@@ -262,18 +259,15 @@ def build(user: Any, persons: Sequence[Person]) -> Timeline:
         .order_by("opened_at", "pk")
     )
     seen = set(cases_visible_to(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
-    rules = current_rule_set()
     ctx = Context(
         user=user,
         persons=by_pk,
         visible={c.pk: c for c in cases if c.pk in seen},
-        routes=rules.codes.routes,
-        types=rules.codes.types,
     )
     entries = [entry for source in SOURCES for entry in source(ctx)]
     entries.sort(key=lambda e: e.at, reverse=True)
     elsewhere = [
-        OtherCase(by_pk[c.person_id], rules.codes.routes.get(c.route, c.route), c.get_status_display())
+        OtherCase(by_pk[c.person_id], words.route_name(c.route), c.get_status_display())
         for c in cases
         if c.pk not in seen
     ]

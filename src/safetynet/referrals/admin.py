@@ -1,8 +1,13 @@
 """The partner directory and the referral reference data, kept by the system administrator: service
 categories (names, the partner's days to answer, order, in use), holidays that deadlines skip, and the
-organisations with their services, locations, contacts, phones and hours."""
+organisations with their services, locations, contacts, phones and hours. Every one of them is in the
+change log; an organisation's link to the unit whose partner accounts answer its referrals goes through
+`link_partner_unit` (only a partner unit, only one organisation each)."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from safetynet.core.admin import ReferenceAdmin
 from safetynet.referrals.models import (
@@ -16,6 +21,7 @@ from safetynet.referrals.models import (
     ServiceAtLocation,
     ServiceCategory,
 )
+from safetynet.referrals.services.directory import link_partner_unit
 
 
 @admin.register(ServiceCategory)
@@ -53,6 +59,18 @@ class OrganizationAdmin(ReferenceAdmin):
     list_filter = ["area", "kind", "active"]
     search_fields = ["name", "alternate_name"]
     inlines = [LocationInline, ContactInline, PhoneInline]
+
+    def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:
+        unit = form.cleaned_data.get("unit")
+        if "unit" in form.changed_data:
+            obj.unit = Organization.objects.get(pk=obj.pk).unit if change else None
+        super().save_model(request, obj, form, change)
+        if "unit" in form.changed_data:
+            if unit is not None:
+                link_partner_unit(obj, unit)
+            else:
+                obj.unit = None
+                obj.save(update_fields=["unit", "updated_at"])
 
 
 class ServiceAtLocationInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -15,3 +15,13 @@ class ReferralsConfig(AppConfig):
         auditlog.register(models.Organization)
         auditlog.register(models.Service, m2m_fields={"categories", "towns"})
         auditlog.register(models.Location)
+        # The rest of the directory and the reference data the Django admin edits.
+        for model in (
+            models.ServiceCategory,
+            models.Holiday,
+            models.PartnerContact,
+            models.Phone,
+            models.Schedule,
+            models.ServiceAtLocation,
+        ):
+            auditlog.register(model)

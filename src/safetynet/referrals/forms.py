@@ -9,11 +9,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from safetynet.core.forms import ROCDateField
-from safetynet.domain.referral import SHAREABLE, ReferralState, needs_note
+from safetynet.core.forms import ModelChoiceField, ROCDateField
+from safetynet.domain.referral import SHAREABLE, ReferralStatus, needs_note
 from safetynet.referrals.models import (
+    REFERRAL_STATUS_LABELS,
     Consent,
-    ReferralStatus,
     Service,
     ServiceCategory,
     ServiceStatus,
@@ -44,14 +44,22 @@ STATUS_BADGE = {
 }
 # What each move is called on its button, for the side that makes it.
 MOVE_LABELS = {
-    ReferralState.REQUESTED: _("Send to the partner"),
-    ReferralState.ACCEPTED: _("Accept"),
-    ReferralState.REJECTED: _("Decline the referral"),
-    ReferralState.IN_PROGRESS: _("Start the service"),
-    ReferralState.ON_HOLD: _("Put on hold"),
-    ReferralState.COMPLETED: _("Completed: record the outcome"),
-    ReferralState.FAILED: _("Could not be done"),
-    ReferralState.CANCELED: _("Cancel the referral"),
+    ReferralStatus.REQUESTED: _("Send to the partner"),
+    ReferralStatus.ACCEPTED: _("Accept"),
+    ReferralStatus.REJECTED: _("Decline the referral"),
+    ReferralStatus.IN_PROGRESS: _("Start the service"),
+    ReferralStatus.ON_HOLD: _("Put on hold"),
+    ReferralStatus.COMPLETED: _("Completed: record the outcome"),
+    ReferralStatus.FAILED: _("Could not be done"),
+    ReferralStatus.CANCELED: _("Cancel the referral"),
+}
+
+# Moves that end the referral ask first: they cannot be undone.
+MOVE_CONFIRM = {
+    ReferralStatus.REJECTED: _("Decline this referral? The referring unit reads your reason; this is final."),
+    ReferralStatus.COMPLETED: _("Record the referral as completed? This ends it."),
+    ReferralStatus.FAILED: _("Record that the service could not be done? This ends the referral."),
+    ReferralStatus.CANCELED: _("Cancel this referral? The other side is told, and it cannot be sent again."),
 }
 
 
@@ -65,13 +73,13 @@ def services_for(category: ServiceCategory | None) -> QuerySet[Service]:
     return rows.filter(categories=category).order_by("organization__name", "name")
 
 
-class ServiceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ServiceChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.organization.alternate_name or obj.organization.name}・{obj.name}"
 
 
 class ReferralForm(forms.Form):
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("Referral category"),
         queryset=ServiceCategory.objects.filter(active=True),
         empty_label=_("Choose…"),
@@ -113,7 +121,9 @@ class ReferralForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    to = forms.ChoiceField(choices=ReferralStatus.choices)
+    """One move of the referral: the state it goes to and, where one is due, the note."""
+
+    to = forms.ChoiceField(label=_("Next step"), choices=REFERRAL_STATUS_LABELS.choices)
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -124,9 +134,21 @@ class MoveForm(forms.Form):
             self.add_error("note", _("Say why, or what came of it."))
         return data
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The note's id names its move (`move-declined-note`), as the page's text area for that move does.
+        data = args[0] if args else kwargs.get("data")
+        wanted = str((data or {}).get("to", ""))
+        known = wanted in {s.value for s in ReferralStatus}
+        kwargs.setdefault("auto_id", f"move-{wanted if known else 'x'}-%s")
+        super().__init__(*args, **kwargs)
+
 
 class LinkAnswerForm(MoveForm):
     by_name = forms.CharField(label=_("Your name"), max_length=60)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_%s")
+        super().__init__(*args, **kwargs)
 
 
 class StatsForm(forms.Form):

@@ -18,19 +18,22 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from safetynet.core.imports import Importer, Row
+from safetynet.domain.referral import OUTCOME_REQUIRED, ReferralStatus
 from safetynet.geo.models import County, Town
 from safetynet.intake.models import Report
 from safetynet.org.models import Unit
 from safetynet.people.imports import town_lookup
 from safetynet.referrals import services
 from safetynet.referrals.models import (
+    REFERRAL_STATUS_LABELS,
+    Location,
     Organization,
     OrganizationKind,
     PhoneType,
-    ReferralStatus,
     ServiceCategory,
 )
 from safetynet.referrals.services.directory import BYDAY
@@ -40,6 +43,9 @@ HOURS = re.compile(
     r"^\s*([A-Za-z]{2})(?:\s*-\s*([A-Za-z]{2}))?((?:\s*,\s*[A-Za-z]{2})*)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$"
 )
 TRUE = {"1", "true", "yes", "y", "是", "v"}
+# A partner of the county serves in Taiwan, outlying islands included: a coordinate outside is a typo.
+TAIWAN_LATITUDE = (21, 27)
+TAIWAN_LONGITUDE = (118, 123)
 
 PARTNER_COLUMNS = ["organization", "kind", "area", "service", "categories"]
 PARTNER_OPTIONAL = [
@@ -138,13 +144,7 @@ def partners_importer() -> Importer:
         area = counties.get(row.text("area", required=True).replace("台", "臺"))
         if row.text("area") and area is None:
             row.problem("area", "unknown county: give its 5-digit code or name")
-        chosen = []
-        for text in (t.strip() for t in LIST.split(row.text("categories", required=True)) if t.strip()):
-            category = categories.get(text)
-            if category is None:
-                row.problem("categories", f"unknown category {text!r}: give its code or name")
-            else:
-                chosen.append(category)
+        chosen = _chosen_categories(row, categories)
         town = None
         if row.text("town"):
             town = _town(towns, row.text("town"), area)
@@ -152,24 +152,8 @@ def partners_importer() -> Importer:
                 row.problem(
                     "town", "unknown town: give the 8-digit code, the full name or a town of the area"
                 )
-        served = []
-        spec = row.text("towns_served")
-        if spec == "*" and area is not None:
-            served = [t for t in towns.values() if t.county_id == area.code]
-        elif spec:
-            for text in (t for t in re.split(r"[、;；,，\s]+", spec) if t):
-                found = _town(towns, text, area)
-                if found is None:
-                    row.problem("towns_served", f"unknown town {text!r}")
-                else:
-                    served.append(found)
-        latitude, longitude = _decimal(row, "latitude"), _decimal(row, "longitude")
-        if (latitude is None) != (longitude is None):
-            row.problem("longitude" if longitude is None else "latitude", "give both latitude and longitude")
-        if latitude is not None and not 21 <= latitude <= 27:
-            row.problem("latitude", "outside Taiwan (21 to 27)")
-        if longitude is not None and not 118 <= longitude <= 123:
-            row.problem("longitude", "outside Taiwan (118 to 123)")
+        served = _towns_served(row, towns, area)
+        latitude, longitude = _coordinates(row)
         hours = []
         if row.text("hours"):
             try:
@@ -196,40 +180,14 @@ def partners_importer() -> Importer:
         name = plan["name"]
         organization = created.get(name)
         if organization is None:
-            organization = services.create_organization(
-                name,
-                kind=plan["kind"],
-                area=plan["area"],
-                alternate_name=row.text("alternate_name"),
-                description=row.text("description"),
-                email=row.text("email"),
-                website=row.text("website"),
-            )
-            created[name] = organization
-            for column, kind in (("phone", PhoneType.VOICE), ("fax", PhoneType.FAX)):
-                if row.text(column):
-                    services.add_phone(organization, row.text(column), kind=kind)
-            if row.text("contact_name"):
-                contact = services.add_contact(
-                    organization, row.text("contact_name"), title=row.text("contact_title")
-                )
-                if row.text("contact_phone"):
-                    services.add_phone(organization, row.text("contact_phone"), contact=contact)
+            organization = created[name] = _create_organization(row, plan)
         location = None
         if plan["location"]:
             location = created.get((name, "location", plan["location"]))
             if location is None:
-                location = services.add_location(
-                    organization,
-                    plan["location"],
-                    town=plan["town"],
-                    address=row.text("address"),
-                    postal_code=row.text("postal_code"),
-                    latitude=plan["latitude"],
-                    longitude=plan["longitude"],
-                    confidential=row.text("address_confidential").lower() in TRUE,
+                location = created[(name, "location", plan["location"])] = _add_location(
+                    row, plan, organization
                 )
-                created[(name, "location", plan["location"])] = location
         service = created.get((name, "service", row.text("service")))
         if service is None:
             service = services.add_service(
@@ -252,6 +210,82 @@ def partners_importer() -> Importer:
     return Importer(columns=PARTNER_COLUMNS, optional=PARTNER_OPTIONAL, parse=parse, write=write)
 
 
+def _chosen_categories(row: Row, categories: dict[str, ServiceCategory]) -> list[ServiceCategory]:
+    chosen = []
+    for text in (t.strip() for t in LIST.split(row.text("categories", required=True)) if t.strip()):
+        category = categories.get(text)
+        if category is None:
+            row.problem("categories", f"unknown category {text!r}: give its code or name")
+        else:
+            chosen.append(category)
+    return chosen
+
+
+def _towns_served(row: Row, towns: dict[str, Town], area: County | None) -> list[Town]:
+    """`*` for every town of the area, else the towns named."""
+    spec = row.text("towns_served")
+    if spec == "*" and area is not None:
+        return [t for t in towns.values() if t.county_id == area.code]
+    served = []
+    for text in (t for t in re.split(r"[、;；,，\s]+", spec) if t):
+        found = _town(towns, text, area)
+        if found is None:
+            row.problem("towns_served", f"unknown town {text!r}")
+        else:
+            served.append(found)
+    return served
+
+
+def _coordinates(row: Row) -> tuple[Decimal | None, Decimal | None]:
+    """Latitude and longitude, both or neither, inside Taiwan."""
+    latitude, longitude = _decimal(row, "latitude"), _decimal(row, "longitude")
+    if (latitude is None) != (longitude is None):
+        row.problem("longitude" if longitude is None else "latitude", "give both latitude and longitude")
+    for column, value, (low, high) in (
+        ("latitude", latitude, TAIWAN_LATITUDE),
+        ("longitude", longitude, TAIWAN_LONGITUDE),
+    ):
+        if value is not None and not low <= value <= high:
+            row.problem(column, f"outside Taiwan ({low} to {high})")
+    return latitude, longitude
+
+
+def _create_organization(row: Row, plan: dict[str, Any]) -> Organization:
+    """The organisation of its first row, with that row's phones and contact."""
+    organization = services.create_organization(
+        plan["name"],
+        kind=plan["kind"],
+        area=plan["area"],
+        alternate_name=row.text("alternate_name"),
+        description=row.text("description"),
+        email=row.text("email"),
+        website=row.text("website"),
+    )
+    for column, kind in (("phone", PhoneType.VOICE), ("fax", PhoneType.FAX)):
+        if row.text(column):
+            services.add_phone(organization, row.text(column), kind=kind)
+    if row.text("contact_name"):
+        contact = services.add_contact(
+            organization, row.text("contact_name"), title=row.text("contact_title")
+        )
+        if row.text("contact_phone"):
+            services.add_phone(organization, row.text("contact_phone"), contact=contact)
+    return organization
+
+
+def _add_location(row: Row, plan: dict[str, Any], organization: Organization) -> Location:
+    return services.add_location(
+        organization,
+        plan["location"],
+        town=plan["town"],
+        address=row.text("address"),
+        postal_code=row.text("postal_code"),
+        latitude=plan["latitude"],
+        longitude=plan["longitude"],
+        confidential=row.text("address_confidential").lower() in TRUE,
+    )
+
+
 REFERRAL_COLUMNS = [
     "referred_on",
     "area",
@@ -265,16 +299,20 @@ REFERRAL_COLUMNS = [
 REFERRAL_OPTIONAL = ["route", "unit"]
 
 
+def _sent_statuses() -> dict[str, str]:
+    """The statuses a past referral may have, by code or by label in any language of the UI (已完成,
+    Completed); a draft was never sent."""
+    sent = [s for s in ReferralStatus if s != ReferralStatus.DRAFT]
+    names = {s.value: s.value for s in sent}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names |= {REFERRAL_STATUS_LABELS[s]: s.value for s in sent}
+    return names
+
+
 def referrals_importer() -> Importer:
-    counties, categories = _counties(), _categories()
-    organizations: dict[str, Organization] = {}
-    for organization in Organization.objects.all():
-        organizations[organization.name] = organization
-        if organization.alternate_name:
-            organizations.setdefault(organization.alternate_name, organization)
-    statuses = {s: s for s in ReferralStatus.values} | {str(label): s for s, label in ReferralStatus.choices}
-    statuses.pop(ReferralStatus.DRAFT)
-    statuses.pop(str(ReferralStatus.DRAFT.label))
+    counties, categories, organizations = _counties(), _categories(), _organizations()
+    statuses = _sent_statuses()
     units = {u.name: u for u in Unit.objects.all()}
 
     def parse(row: Row) -> dict[str, Any]:
@@ -294,21 +332,9 @@ def referrals_importer() -> Importer:
         if row.text("status") and status is None:
             row.problem(
                 "status",
-                f"unknown status: one of {', '.join(s for s in ReferralStatus.values if s != 'draft')}",
+                f"unknown status: one of {', '.join(dict.fromkeys(statuses.values()))}",
             )
-        responded_on = row.date("responded_on")
-        if status and status != ReferralStatus.REQUESTED and responded_on is None:
-            row.problem("responded_on", "required when the referral was answered")
-        if status in (
-            ReferralStatus.REJECTED,
-            ReferralStatus.COMPLETED,
-            ReferralStatus.FAILED,
-        ) and not row.text("outcome"):
-            row.problem("outcome", "required: what the partner did, or why it declined")
-        if referred_on and responded_on and responded_on < referred_on:
-            row.problem("responded_on", "before referred_on")
-        if referred_on and referred_on > timezone.localdate():
-            row.problem("referred_on", "in the future")
+        responded_on = _answer(row, status, referred_on)
         unit = None
         if row.text("unit"):
             unit = units.get(row.text("unit"))
@@ -330,16 +356,42 @@ def referrals_importer() -> Importer:
             "unit": unit,
         }
 
-    def write(plan: dict[str, Any]) -> None:
-        case = None
-        if plan["case_external_id"]:
-            report = (
-                Report.objects.filter(external_id=plan["case_external_id"], area=plan["area"])
-                .prefetch_related("case_links__case")
-                .first()
-            )
-            link = report.case_links.first() if report is not None else None
-            case = link.case if link is not None else None
-        services.record_past_referral(case=case, **plan)
+    return Importer(columns=REFERRAL_COLUMNS, optional=REFERRAL_OPTIONAL, parse=parse, write=write_referral)
 
-    return Importer(columns=REFERRAL_COLUMNS, optional=REFERRAL_OPTIONAL, parse=parse, write=write)
+
+def _organizations() -> dict[str, Organization]:
+    """The directory's organisations by name, and by short name where no other has it as its name."""
+    organizations: dict[str, Organization] = {}
+    for organization in Organization.objects.all():
+        organizations[organization.name] = organization
+        if organization.alternate_name:
+            organizations.setdefault(organization.alternate_name, organization)
+    return organizations
+
+
+def _answer(row: Row, status: str | None, referred_on: datetime.date | None) -> datetime.date | None:
+    """The day the partner answered, required once it has; an outcome where the referral ended."""
+    responded_on = row.date("responded_on")
+    if status and status != ReferralStatus.REQUESTED and responded_on is None:
+        row.problem("responded_on", "required when the referral was answered")
+    if status in OUTCOME_REQUIRED and not row.text("outcome"):
+        row.problem("outcome", "required: what the partner did, or why it declined")
+    if referred_on and responded_on and responded_on < referred_on:
+        row.problem("responded_on", "before referred_on")
+    if referred_on and referred_on > timezone.localdate():
+        row.problem("referred_on", "in the future")
+    return responded_on
+
+
+def write_referral(plan: dict[str, Any]) -> None:
+    """The referral, on the case of the imported report that carries its case number, if any."""
+    case = None
+    if plan["case_external_id"]:
+        report = (
+            Report.objects.filter(external_id=plan["case_external_id"], area=plan["area"])
+            .prefetch_related("case_links__case")
+            .first()
+        )
+        link = report.case_links.first() if report is not None else None
+        case = link.case if link is not None else None
+    services.record_past_referral(case=case, **plan)

@@ -16,9 +16,11 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from safetynet.core.choices import Labels
 from safetynet.core.fields import EncryptedTextField
-from safetynet.domain.referral import OPEN, RESPONSE_CLOCK
+from safetynet.domain.referral import OPEN, RESPONSE_CLOCK, ReferralStatus
 
 __all__ = ["RESPONSE_CLOCK"]
 
@@ -113,6 +115,11 @@ class Organization(models.Model):
         return self.name
 
 
+# Where a coordinate can be at all (WGS 84 degrees, first to last); the import of partners asks for Taiwan.
+LATITUDE = (-90, 90)
+LONGITUDE = (-180, 180)
+
+
 class Location(models.Model):
     """A place where an organisation serves (HSDS location with its address)."""
 
@@ -139,7 +146,12 @@ class Location(models.Model):
             models.UniqueConstraint(fields=["organization", "name"], name="location_name_unique_in_org"),
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True, longitude__isnull=True)
-                | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                | models.Q(
+                    latitude__gte=LATITUDE[0],
+                    latitude__lte=LATITUDE[1],
+                    longitude__gte=LONGITUDE[0],
+                    longitude__lte=LONGITUDE[1],
+                ),
                 name="location_coordinates_valid",
             ),
         ]
@@ -298,16 +310,20 @@ class Schedule(models.Model):
 # --- referrals -----------------------------------------------------------------------------------
 
 
-class ReferralStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    REQUESTED = "requested", "已送出待回覆"
-    ACCEPTED = "accepted", "已接受"
-    REJECTED = "rejected", "已婉拒"
-    IN_PROGRESS = "in_progress", "服務中"
-    ON_HOLD = "on_hold", "暫停"
-    COMPLETED = "completed", "已完成"
-    FAILED = "failed", "未能完成"
-    CANCELED = "canceled", "已撤回"
+REFERRAL_STATUS_LABELS = Labels(
+    ReferralStatus,
+    {
+        ReferralStatus.DRAFT: _("Draft"),
+        ReferralStatus.REQUESTED: _("Sent: waiting for an answer"),
+        ReferralStatus.ACCEPTED: _("Accepted"),
+        ReferralStatus.REJECTED: _("Declined by the partner"),
+        ReferralStatus.IN_PROGRESS: _("Being served"),
+        ReferralStatus.ON_HOLD: _("On hold"),
+        ReferralStatus.COMPLETED: _("Completed"),
+        ReferralStatus.FAILED: _("Could not be completed"),
+        ReferralStatus.CANCELED: _("Cancelled"),
+    },
+)
 
 
 OPEN_STATUSES = tuple(sorted(OPEN))
@@ -384,7 +400,7 @@ class Referral(models.Model):
     legal_basis = models.CharField("免經同意之法律依據", max_length=200, blank=True)
     shares = models.JSONField("提供合作單位之個人資料項目", default=list, blank=True)
     status = models.CharField(
-        "狀態", max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
+        "狀態", max_length=20, choices=REFERRAL_STATUS_LABELS.choices, default=ReferralStatus.DRAFT.value
     )
     created_at = models.DateTimeField("建立時間")
     requested_at = models.DateTimeField("送出時間", null=True, blank=True)
@@ -429,8 +445,10 @@ class ReferralEvent(models.Model):
     """One move of a referral: who (which side), when, why; a partner without an account signs by name."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
-    from_status = models.CharField("原狀態", max_length=20, choices=ReferralStatus.choices, blank=True)
-    to_status = models.CharField("新狀態", max_length=20, choices=ReferralStatus.choices)
+    from_status = models.CharField(
+        "原狀態", max_length=20, choices=REFERRAL_STATUS_LABELS.choices, blank=True
+    )
+    to_status = models.CharField("新狀態", max_length=20, choices=REFERRAL_STATUS_LABELS.choices)
     side = models.CharField("回覆方", max_length=10)
     at = models.DateTimeField("時間")
     by = models.ForeignKey(

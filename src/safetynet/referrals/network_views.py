@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from safetynet.core.access import counties_visible_to, kinds_required
 from safetynet.geo.models import County
@@ -30,6 +31,7 @@ def _active_services() -> Prefetch:  # type: ignore[type-arg]
 
 
 @kinds_required(*DIRECTORY_KINDS)
+@require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     """Partners and their services, filtered by category, town or a word in the name."""
     categories = list(ServiceCategory.objects.filter(active=True).annotate(n=Count("services")))
@@ -63,6 +65,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @kinds_required(*DIRECTORY_KINDS)
+@require_safe
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         Organization.objects.filter(active=True)
@@ -84,6 +87,7 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @kinds_required(*STATS_KINDS)
+@require_safe
 def stats(request: HttpRequest) -> HttpResponse:
     """Referrals by category for a chosen period (seed 000's table), by partner, response time, closed loop."""
     codes = counties_visible_to(request.user)

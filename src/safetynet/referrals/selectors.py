@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from safetynet.domain.referral import ReferralStatus
 from safetynet.org.models import Staff, Unit
-from safetynet.referrals.models import Organization, Referral, ReferralStatus
+from safetynet.referrals.models import Organization, Referral
 
 RECENT_ANSWERS = datetime.timedelta(days=7)
 

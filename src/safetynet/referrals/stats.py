@@ -16,15 +16,8 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from safetynet.domain.referral import working_days_between
-from safetynet.referrals.models import (
-    OPEN_STATUSES,
-    Holiday,
-    Organization,
-    Referral,
-    ReferralStatus,
-    ServiceCategory,
-)
+from safetynet.domain.referral import ReferralStatus, working_days_between
+from safetynet.referrals.models import OPEN_STATUSES, Holiday, Organization, Referral, ServiceCategory
 
 S = ReferralStatus
 

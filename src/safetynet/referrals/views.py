@@ -3,6 +3,7 @@ and the partner's (the portal of its organisation, or a single-use link without 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,24 +13,26 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from safetynet.audit.services import record_listing
+from safetynet.audit.services import record_listing, record_read
 from safetynet.core.access import (
     CASE_KINDS,
-    get_case_for,
+    get_case_for_work,
     get_partner_referral_for,
     get_referral_for,
+    get_referral_for_work,
     kinds_required,
     partner_organization,
     partner_referrals_for,
     referrals_visible_to,
 )
 from safetynet.core.errors import DomainError
-from safetynet.domain.referral import Side, moves_for, needs_note
+from safetynet.core.forms import apply_domain_error, submitted
+from safetynet.domain.referral import ReferralStatus, Side, moves_for, needs_note
 from safetynet.org.models import AccessKind
 from safetynet.referrals import forms, services
-from safetynet.referrals.models import OPEN_STATUSES, Referral, ReferralStatus, ServiceCategory
+from safetynet.referrals.models import OPEN_STATUSES, Referral, ServiceCategory
 from safetynet.referrals.partner import person_for_partner, protected_identity
 
 LIST_FILTERS = {
@@ -39,11 +42,15 @@ LIST_FILTERS = {
     "draft": Q(status=ReferralStatus.DRAFT),
 }
 PAGE = 200
+LINK_READER = "(single-use link)"  # the access log's reader of a referral opened through its link
 
 
-def _moves(referral: Referral, side: Side) -> list[tuple[str, str, bool]]:
-    """(state, button label, needs a note) of each move this side may make now."""
-    return [(m.value, str(forms.MOVE_LABELS[m]), needs_note(m)) for m in moves_for(referral.status, side)]
+def _moves(referral: Referral, side: Side) -> list[tuple[str, str, bool, str]]:
+    """(state, button label, needs a note, what to ask first) of each move this side may make now."""
+    return [
+        (m.value, str(forms.MOVE_LABELS[m]), needs_note(m), str(forms.MOVE_CONFIRM.get(m, "")))
+        for m in moves_for(referral.status, side)
+    ]
 
 
 def _rows(referrals: Any, now: Any) -> list[tuple[Referral, bool]]:
@@ -54,6 +61,7 @@ def _rows(referrals: Any, now: Any) -> list[tuple[Referral, bool]]:
 
 
 @kinds_required(*CASE_KINDS)
+@require_safe
 def referral_list(request: HttpRequest) -> HttpResponse:
     """The worker's referrals (a supervisor: the unit's), the unanswered past their deadline first."""
     now = timezone.now()
@@ -90,9 +98,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @kinds_required(*CASE_KINDS)
+@require_http_methods(["GET", "HEAD", "POST"])
 def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Refer the case's person: category, the partner's service, reason, consent, what to share."""
-    case = get_case_for(request.user, pk)
+    case = get_case_for_work(request.user, pk)
     data = request.POST if request.method == "POST" else None
     form = forms.ReferralForm(data, initial={"category": request.GET.get("category", "")})
     if data is not None and form.is_valid():
@@ -110,7 +119,7 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
                 send=data.get("action") != "draft",
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            apply_domain_error(form, error)
         else:
             if referral.status == ReferralStatus.DRAFT:
                 messages.success(request, _("Saved as a draft: the partner sees nothing yet."))
@@ -132,6 +141,7 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @kinds_required(*CASE_KINDS)
+@require_safe
 def service_options(request: HttpRequest) -> HttpResponse:
     """The service choices of a category (HTMX, when the worker picks a category)."""
     raw = request.GET.get("category", "")
@@ -143,8 +153,13 @@ def service_options(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(referral: Referral, side: Side) -> dict[str, Any]:
+def _detail_context(
+    referral: Referral, side: Side, move_form: forms.MoveForm | None = None
+) -> dict[str, Any]:
     return {
+        # A refused move comes back with its note as typed, its step open, the problems on top.
+        "move_form": move_form,
+        "move_to": move_form.data.get("to", "") if move_form is not None else "",
         "referral": referral,
         "events": list(referral.events.select_related("by__staff")),
         "moves": _moves(referral, side),
@@ -155,12 +170,15 @@ def _detail_context(referral: Referral, side: Side) -> dict[str, Any]:
 
 
 @kinds_required(*CASE_KINDS)
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _referrer_page(request, get_referral_for(request.user, pk))
 
 
-def _referrer_page(request: HttpRequest, referral: Referral, **extra: Any) -> HttpResponse:
-    context = _detail_context(referral, Side.REFERRER)
+def _referrer_page(
+    request: HttpRequest, referral: Referral, move_form: forms.MoveForm | None = None, **extra: Any
+) -> HttpResponse:
+    context = _detail_context(referral, Side.REFERRER, move_form)
     context["links"] = list(referral.links.all()[:5])
     # Partners with accounts answer in the portal; the others through a link the worker passes on.
     context["can_link"] = referral.status in OPEN_STATUSES and referral.organization.unit_id is None
@@ -168,34 +186,36 @@ def _referrer_page(request: HttpRequest, referral: Referral, **extra: Any) -> Ht
     return render(request, "referrals/detail.html", context)
 
 
-def _move(request: HttpRequest, referral: Referral, side: Side, back: str) -> HttpResponse:
+Page = Callable[[HttpRequest, Referral, forms.MoveForm], HttpResponse]
+
+
+def _move(request: HttpRequest, referral: Referral, side: Side, detail: str, page: Page) -> HttpResponse:
+    """Make the move asked for and go back to the referral's page (`detail`); a refused move comes back
+    on that page (`page`), its form with the problems."""
     form = forms.MoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(back)
-    try:
-        moved = services.move_referral(
-            referral, form.cleaned_data["to"], side=side, by=request.user, note=form.cleaned_data["note"]
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Referral now: %(status)s.") % {"status": moved.get_status_display()})
-    return redirect(back)
+
+    def save(data: dict[str, Any]) -> str:
+        moved = services.move_referral(referral, data["to"], side=side, by=request.user, note=data["note"])
+        return _("Referral now: %(status)s.") % {"status": moved.get_status_display()}
+
+    if submitted(request, form, save):
+        return redirect(detail, pk=referral.pk)
+    referral.refresh_from_db()
+    return page(request, referral, form)
 
 
 @kinds_required(*CASE_KINDS)
 @require_POST
 def move(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk)
-    return _move(request, referral, Side.REFERRER, reverse("referrals:detail", args=[pk]))
+    referral = get_referral_for_work(request.user, pk)
+    return _move(request, referral, Side.REFERRER, "referrals:detail", _referrer_page)
 
 
 @kinds_required(*CASE_KINDS)
 @require_POST
 def link(request: HttpRequest, pk: int) -> HttpResponse:
     """A single-use link for a partner without accounts, shown once to pass on (by phone, mail or fax)."""
-    referral = get_referral_for(request.user, pk)
+    referral = get_referral_for_work(request.user, pk)
     try:
         issued, token = services.issue_link(referral, by=request.user)
     except DomainError as error:
@@ -213,6 +233,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @kinds_required(AccessKind.PARTNER)
+@require_safe
 def partner_list(request: HttpRequest) -> HttpResponse:
     """The partner's portal: referrals sent to its organisation, those waiting for an answer first."""
     organization = partner_organization(request.user)
@@ -236,20 +257,26 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@kinds_required(AccessKind.PARTNER)
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_partner_referral_for(request.user, pk)
-    context = _detail_context(referral, Side.PARTNER)
+def _partner_page(
+    request: HttpRequest, referral: Referral, move_form: forms.MoveForm | None = None
+) -> HttpResponse:
+    context = _detail_context(referral, Side.PARTNER, move_form)
     context["person"] = person_for_partner(referral, timezone.localdate())
     context["protected"] = referral.case is not None and protected_identity(referral.case.person)
     return render(request, "referrals/partner_detail.html", context)
 
 
 @kinds_required(AccessKind.PARTNER)
+@require_safe
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _partner_page(request, get_partner_referral_for(request.user, pk))
+
+
+@kinds_required(AccessKind.PARTNER)
 @require_POST
 def partner_move(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_partner_referral_for(request.user, pk)
-    return _move(request, referral, Side.PARTNER, reverse("referrals:partner_detail", args=[pk]))
+    return _move(request, referral, Side.PARTNER, "referrals:partner_detail", _partner_page)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -259,6 +286,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """A partner without an account answers one referral, once, through the link it was given."""
     return _private(_answer(request, token))
@@ -270,6 +298,8 @@ def _answer(request: HttpRequest, token: str) -> HttpResponse:
     except services.LinkRefused as refused:
         return render(request, "referrals/link_refused.html", {"message": refused.message}, status=410)
     referral = found.referral
+    # No account behind a link: the read is logged under the link, the token never (its path is redacted).
+    record_read(None, referral, username=LINK_READER, detail={"link": found.pk})
     form = forms.LinkAnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -282,7 +312,7 @@ def _answer(request: HttpRequest, token: str) -> HttpResponse:
         except services.LinkRefused as refused:
             return render(request, "referrals/link_refused.html", {"message": refused.message}, status=410)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            apply_domain_error(form, error)
         else:
             return render(request, "referrals/link_done.html", {"referral": moved})
     context = _detail_context(referral, Side.PARTNER)

@@ -146,7 +146,7 @@ class Document:
     area_code: str
     area_name: str
     year: int
-    edition: str  # public or internal
+    edition: str  # an Edition: public or internal
     edition_label: str
     report_day: datetime.date
     as_of: datetime.date  # the day staffing and caseloads are counted

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Format(models.TextChoices):
@@ -14,8 +15,10 @@ class Format(models.TextChoices):
 
 
 class Edition(models.TextChoices):
-    PUBLIC = "public", "公開版"
-    INTERNAL = "internal", "內部版"
+    """Who may read the report: anyone (aggregates, small cells suppressed) or the agency (workers' names)."""
+
+    PUBLIC = "public", _("Public edition")
+    INTERNAL = "internal", _("Internal edition")
 
 
 class ExportStatus(models.TextChoices):

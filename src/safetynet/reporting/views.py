@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safetynet.core.access import WORKFORCE_KINDS, aggregates_visible_to, kinds_required
 from safetynet.core.errors import DomainError
@@ -65,6 +66,7 @@ def _page(
 
 
 @kinds_required(*WORKFORCE_KINDS)
+@require_http_methods(["GET", "HEAD", "POST"])
 def page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, _form(request))
@@ -111,11 +113,13 @@ def _job(request: HttpRequest, export: ReportExport) -> HttpResponse:
 
 
 @kinds_required(*WORKFORCE_KINDS)
+@require_safe
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     return _job(request, _own(request, pk))
 
 
 @kinds_required(*WORKFORCE_KINDS)
+@require_safe
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     export = _own(request, pk)
     try:

@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safetynet.core.forms import ROCDateField
+from safetynet.core.forms import ModelChoiceField, ROCDateField
 from safetynet.geo.models import County
 from safetynet.workforce.models import Position
 
 
-class PositionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PositionChoice(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         strategy = f"{_('Strategy')} {obj.strategy} · " if obj.strategy else ""
         return f"{strategy}{obj} · {obj.get_funding_display()}"

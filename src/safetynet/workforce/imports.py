@@ -65,17 +65,7 @@ def positions_importer() -> Importer:
         strategy = row.integer("strategy", minimum=1)
         if strategy is not None and phase is not None and (phase.pk, strategy) not in strategies:
             row.problem("strategy", f"{phase.name} has no strategy {strategy}")
-        unit = None
-        name = row.text("unit", required=True)
-        if name and area is not None:
-            matches = units.get((area.code, name), [])
-            if not matches:
-                in_area = name in unit_names
-                row.problem("unit", "the unit is not in this area" if in_area else "unknown unit")
-            elif len(matches) > 1:
-                row.problem("unit", "several units of this area have this name")
-            else:
-                unit = matches[0]
+        unit = _unit(row, area, units, unit_names)
         role = roles.get(row.text("role", required=True))
         if row.text("role") and role is None:
             row.problem("role", "unknown role: give its code (mhsw) or name (心理衛生社工)")
@@ -87,17 +77,7 @@ def positions_importer() -> Importer:
         if approved is not None and filled is not None and filled > approved:
             row.problem("filled", f"more filled ({filled}) than approved ({approved})")
         monthly_cost = row.integer("monthly_cost")
-        central_share = None
-        if row.text("central_share"):
-            try:
-                central_share = Decimal(row.text("central_share").rstrip("%"))
-                if row.text("central_share").endswith("%"):
-                    central_share /= 100
-            except InvalidOperation:
-                row.problem("central_share", "not a number: write 0.70 or 70%")
-            else:
-                if not Decimal(0) <= central_share <= Decimal(1):
-                    row.problem("central_share", "must be between 0 and 1 (0.70 or 70%)")
+        central_share = _central_share(row)
         if (
             row.problems
             or plan_year is None
@@ -127,34 +107,69 @@ def positions_importer() -> Importer:
             monthly_cost=monthly_cost,
         )
 
-    def write(plan: PositionRow) -> PositionYear:
-        position = Position.objects.filter(
-            area=plan.area,
+    return Importer(columns=COLUMNS, optional=OPTIONAL, parse=parse, write=write_position)
+
+
+def _unit(
+    row: Row, area: County | None, units: dict[tuple[str, str], list[Unit]], names: set[str]
+) -> Unit | None:
+    """The unit the row names, among its area's: a name of another area's unit, or of two, is a problem."""
+    name = row.text("unit", required=True)
+    if not name or area is None:
+        return None
+    matches = units.get((area.code, name), [])
+    if not matches:
+        row.problem("unit", "the unit is not in this area" if name in names else "unknown unit")
+    elif len(matches) > 1:
+        row.problem("unit", "several units of this area have this name")
+    else:
+        return matches[0]
+    return None
+
+
+def _central_share(row: Row) -> Decimal | None:
+    """0.70 or 70%: a share between 0 and 1."""
+    text = row.text("central_share")
+    if not text:
+        return None
+    try:
+        share = Decimal(text.rstrip("%"))
+    except InvalidOperation:
+        row.problem("central_share", "not a number: write 0.70 or 70%")
+        return None
+    if text.endswith("%"):
+        share /= 100
+    if not Decimal(0) <= share <= Decimal(1):
+        row.problem("central_share", "must be between 0 and 1 (0.70 or 70%)")
+    return share
+
+
+def write_position(plan: PositionRow) -> PositionYear:
+    position = Position.objects.filter(
+        area=plan.area,
+        strategy=plan.strategy,
+        unit=plan.unit,
+        role=plan.role,
+        category=plan.category,
+        funding=plan.funding,
+    ).first()
+    if position is None:
+        position = services.create_position(
+            plan.area,
+            plan.unit,
+            plan.role,
             strategy=plan.strategy,
-            unit=plan.unit,
-            role=plan.role,
             category=plan.category,
             funding=plan.funding,
-        ).first()
-        if position is None:
-            position = services.create_position(
-                plan.area,
-                plan.unit,
-                plan.role,
-                strategy=plan.strategy,
-                category=plan.category,
-                funding=plan.funding,
-                approved_by_year={plan.plan_year: plan.approved},
-                central_share=plan.central_share,
-            )
-        elif plan.central_share is not None and plan.central_share != position.central_share:
-            services.set_position_costs(position, central_share=plan.central_share, monthly_cost_by_year={})
-        return services.record_position_year(
-            position,
-            plan.plan_year,
-            approved=plan.approved,
-            reported_filled=plan.filled,
-            monthly_cost=plan.monthly_cost,
+            approved_by_year={plan.plan_year: plan.approved},
+            central_share=plan.central_share,
         )
-
-    return Importer(columns=COLUMNS, optional=OPTIONAL, parse=parse, write=write)
+    elif plan.central_share is not None and plan.central_share != position.central_share:
+        services.set_position_costs(position, central_share=plan.central_share, monthly_cost_by_year={})
+    return services.record_position_year(
+        position,
+        plan.plan_year,
+        approved=plan.approved,
+        reported_filled=plan.filled,
+        monthly_cost=plan.monthly_cost,
+    )

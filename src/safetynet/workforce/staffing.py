@@ -224,12 +224,6 @@ def plan_years(county_codes: list[str]) -> list[int]:
     )
 
 
-def measuring_day(plan_year: int, today: datetime.date) -> datetime.date:
-    """The last day of a plan year, or today when that is earlier (see `checkpoint` for an area's)."""
-    year_end = datetime.date(plan_year + OFFSET, 12, 31)
-    return min(year_end, today)
-
-
 def staffing_table(
     county: County, plan_year: int, on: datetime.date, *, phase_rules: domain.Rules | None = None
 ) -> StaffingTable:

@@ -8,20 +8,24 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from safetynet.core.access import WORKFORCE_KINDS, counties_visible_to, kind_of, kinds_required
-from safetynet.core.errors import DomainError
+from safetynet.core.access import (
+    WORKFORCE_KINDS,
+    counties_visible_to,
+    county_asked,
+    kinds_required,
+    may_enter_figures,
+)
+from safetynet.core.forms import submitted, year_asked
 from safetynet.domain.rocdate import OFFSET, to_roc_year
 from safetynet.geo.models import County
-from safetynet.org.models import AccessKind
 from safetynet.workforce import services
 from safetynet.workforce.budget import budget_years, gap_table
 from safetynet.workforce.forms import VacancyForm
@@ -29,41 +33,22 @@ from safetynet.workforce.milestones import milestone_rows
 from safetynet.workforce.staffing import checkpoint, forecast, plan_years, staffing_table
 from safetynet.workforce.training import training_report
 
-WRITE_KINDS = (AccessKind.MANAGER, AccessKind.ADMIN)
-
 
 def _county(request: HttpRequest, params: Any) -> tuple[list[County], County]:
     """The counties the user may read and the one asked for; an area out of scope is a 404."""
-    codes = counties_visible_to(request.user)
-    counties = list(County.objects.filter(code__in=codes))
-    if not counties:
-        raise Http404
-    asked = params.get("area")
-    if asked:
-        county = next((c for c in counties if c.code == asked), None)
-        if county is None:
-            raise Http404
-        return counties, county
-    return counties, counties[0]
+    counties = list(County.objects.filter(code__in=counties_visible_to(request.user)))
+    return counties, county_asked(params, counties)
 
 
 def _year(params: Any, years: list[int], today: datetime.date) -> int | None:
     """The plan year asked for, else the latest not after this one."""
     if not years:
         return None
-    default = max([y for y in years if y <= to_roc_year(today)], default=years[-1])
-    try:
-        year = int(params.get("year", default))
-    except (TypeError, ValueError):
-        return default
-    return year if year in years else default
-
-
-def _can_write(request: HttpRequest) -> bool:
-    return kind_of(request.user) in WRITE_KINDS
+    return year_asked(params, years, max([y for y in years if y <= to_roc_year(today)], default=years[-1]))
 
 
 @kinds_required(*WORKFORCE_KINDS)
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     counties, county = _county(request, request.GET)
     years = plan_years([county.code])
@@ -90,7 +75,7 @@ def _forecast_page(
 ) -> HttpResponse:
     today = timezone.localdate()
     projection = forecast(county, year, today) if year is not None else None
-    can_write = _can_write(request)
+    can_write = may_enter_figures(request.user)
     if form is None and can_write and year is not None:
         form = VacancyForm(county=county, plan_year=year)
     return render(
@@ -109,6 +94,7 @@ def _forecast_page(
 
 
 @kinds_required(*WORKFORCE_KINDS)
+@require_safe
 def forecast_view(request: HttpRequest) -> HttpResponse:
     counties, county = _county(request, request.GET)
     year = _year(request.GET, plan_years([county.code]), timezone.localdate())
@@ -118,35 +104,34 @@ def forecast_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @kinds_required(*WORKFORCE_KINDS)
 def vacancy_add(request: HttpRequest) -> HttpResponse:
-    if not _can_write(request):
+    if not may_enter_figures(request.user):
         raise PermissionDenied
     counties, county = _county(request, request.POST)
     year = _year(request.POST, plan_years([county.code]), timezone.localdate())
     if year is None:
         raise Http404
     form = VacancyForm(request.POST, county=county, plan_year=year)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_vacancy(
-                data["position"],
-                year,
-                seats=data["seats"],
-                announced_on=data["announced_on"],
-                interview_on=data["interview_on"],
-                expected_on=data["expected_on"],
-                note=data["note"],
-                by=request.user,
-            )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Vacancy recorded."))
-            return redirect(f"{reverse('workforce:forecast')}?area={county.code}&year={year}")
+
+    def save(data: dict[str, Any]) -> str:
+        services.record_vacancy(
+            data["position"],
+            year,
+            seats=data["seats"],
+            announced_on=data["announced_on"],
+            interview_on=data["interview_on"],
+            expected_on=data["expected_on"],
+            note=data["note"],
+            by=request.user,
+        )
+        return _("Vacancy recorded.")
+
+    if submitted(request, form, save):
+        return redirect(f"{reverse('workforce:forecast')}?area={county.code}&year={year}")
     return _forecast_page(request, counties, county, year, form)
 
 
 @kinds_required(*WORKFORCE_KINDS)
+@require_safe
 def budget(request: HttpRequest) -> HttpResponse:
     counties, county = _county(request, request.GET)
     years = budget_years(county)
@@ -167,6 +152,7 @@ def budget(request: HttpRequest) -> HttpResponse:
 
 
 @kinds_required(*WORKFORCE_KINDS)
+@require_safe
 def plan(request: HttpRequest) -> HttpResponse:
     counties, county = _county(request, request.GET)
     today = timezone.localdate()

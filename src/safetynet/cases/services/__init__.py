@@ -10,6 +10,7 @@ from safetynet.cases.services.dispatch import (
     mark_overdue,
     meet_clock,
     open_case,
+    pick_worker,
 )
 from safetynet.cases.services.lifecycle import (
     CLOSURE_CHECKLIST,
@@ -28,6 +29,8 @@ from safetynet.cases.services.network import (
     record_supervision,
 )
 from safetynet.cases.services.work import (
+    ContactEditConflict,
+    edit_contact,
     mark_entered_in_error,
     record_assessment,
     record_contact,
@@ -41,6 +44,7 @@ __all__ = [
     "DEFAULT_CASELOAD",
     "CaseNote",
     "ClockSpec",
+    "ContactEditConflict",
     "Decision",
     "EditConflict",
     "assign_case",
@@ -50,10 +54,12 @@ __all__ = [
     "change_status",
     "decide_closure",
     "decide_transfer",
+    "edit_contact",
     "mark_entered_in_error",
     "mark_overdue",
     "meet_clock",
     "open_case",
+    "pick_worker",
     "record_assessment",
     "record_contact",
     "record_risk_meeting",

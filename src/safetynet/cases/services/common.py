@@ -7,24 +7,29 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from safetynet.cases.models import (
+    CASE_STATUS_LABELS,
     Case,
-    CaseStatus,
     Clock,
     Contact,
     FollowUpRule,
     FollowUpTask,
     StatusChange,
 )
+from safetynet.core import words
 from safetynet.core.errors import DomainError
-from safetynet.core.services import notify
+from safetynet.core.services import notify, resolve_notifications
 from safetynet.domain import visitplan
-from safetynet.domain.casestatus import IllegalTransition, check_transition
+from safetynet.domain.casestatus import CaseStatus, IllegalTransition, check_transition
 from safetynet.org.models import AccessKind, Staff, Unit
 
 FIRST_VISIT_CLOCKS = ("cp1_first_visit", "cp2_first_visit", "vf_first_visit", "su_first_contact")
 HIGH_RISK_LIST = "high_risk_meeting"  # the rule set's list code for the 高危機網絡會議
+FIRST_VISIT_AGAIN = "首次訪視尚未完成"
+# Notifications asking a supervisor to find a case its worker: closed once the case has one.
+QUEUE_KINDS = ("queue", "overload")
 TASK_LABEL = {FollowUpTask.VISIT: "定期訪視", FollowUpTask.BSRS5: "每月BSRS-5施測"}
 
 
@@ -32,10 +37,15 @@ class EditConflict(DomainError):
     """Someone saved the case after this writer read it: their change is shown, nothing is overwritten."""
 
     def __init__(self, case: Case) -> None:
-        who = case.updated_by.get_full_name() or case.updated_by.get_username() if case.updated_by else "—"
+        who = words.staff_name(case.updated_by) if case.updated_by else "—"
         when = timezone.localtime(case.updated_at).strftime("%H:%M") if case.updated_at else ""
         super().__init__(
-            f"此案已由 {who} 於 {when} 修改，您的變更尚未儲存：請看對方的版本再決定", field="version"
+            gettext(
+                "%(who)s changed this case at %(when)s; your change is not saved yet: "
+                "look at their version, then decide."
+            )
+            % {"who": who, "when": when},
+            field="version",
         )
         self.case = case
 
@@ -76,25 +86,35 @@ def move(case: Case, status: str, *, by: Any, at: datetime.datetime, reason: str
         wanted = check_transition(case.status, status)
     except IllegalTransition as exc:
         raise DomainError(
-            f"個案狀態不能由「{CaseStatus(exc.current.value).label}」改為「{CaseStatus(exc.wanted.value).label}」",
+            gettext("The case cannot move from “%(from)s” to “%(to)s”.")
+            % {
+                "from": CASE_STATUS_LABELS[exc.current],
+                "to": CASE_STATUS_LABELS[exc.wanted],
+            },
             field="status",
         ) from exc
     StatusChange.objects.create(
         case=case, from_status=case.status, to_status=wanted, at=at, by=by, reason=reason
     )
     case.status = wanted
-    case.closed_at = at if wanted.value in (CaseStatus.CLOSED, CaseStatus.NOT_OPENED) else None
+    case.closed_at = at if wanted in (CaseStatus.CLOSED, CaseStatus.NOT_OPENED) else None
     touch(case, by, at, ["status", "closed_at"])
 
 
 def cancel_clocks(case: Case, reason: str, at: datetime.datetime, names: tuple[str, ...] = ()) -> int:
+    """Stop the case's running clocks (of `names`, default all), with the reason the case page shows;
+    their overdue notifications are dealt with too."""
     # As in `running_clocks`: the case index, not every unmet clock of the county.
     running = (
         Clock.objects.filter(case=case).exclude(met_at__isnull=False).exclude(cancelled_at__isnull=False)
     )
     if names:
         running = running.filter(name__in=names)
-    return running.update(cancelled_at=at, cancel_reason=reason[:200])
+    ids = list(running.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    resolve_notifications(Clock, ids=ids, kinds=("overdue",), at=at)
+    return Clock.objects.filter(pk__in=ids).update(cancelled_at=at, cancel_reason=reason[:200])
 
 
 def running_clocks(case: Case) -> list[Clock]:
@@ -134,6 +154,11 @@ def replan(case: Case, at: datetime.datetime) -> None:
             continue
         if task == FollowUpTask.VISIT:
             if any(c.name in FIRST_VISIT_CLOCKS for c in clocks):
+                # The first visit is owed again (its contact was corrected): it is the plan, alone.
+                if current:
+                    ids = [c.pk for c in current]
+                    Clock.objects.filter(pk__in=ids).update(cancelled_at=at, cancel_reason=FIRST_VISIT_AGAIN)
+                    resolve_notifications(Clock, ids=ids, kinds=("overdue",), at=at)
                 continue
             last = (
                 Contact.objects.valid()
@@ -157,6 +182,7 @@ def replan(case: Case, at: datetime.datetime) -> None:
         Clock.objects.filter(pk__in=[c.pk for c in current]).update(
             cancelled_at=at, cancel_reason="依最新紀錄或風險等級重新排定"
         )
+        resolve_notifications(Clock, ids=[c.pk for c in current], kinds=("overdue",), at=at)
         level = case.get_risk_level_display() if case.risk_level else "未評估"
         Clock.objects.create(
             name=task,
@@ -170,7 +196,8 @@ def replan(case: Case, at: datetime.datetime) -> None:
 
 def list_high_risk(case: Case, *, since: datetime.datetime, why: str, at: datetime.datetime) -> None:
     """List a locked case for the 高危機網絡會議 from `since` (the TIPVDA's or the report's time: a re-test
-    in between must count as "since listing" when the meeting delists) and tell the unit's supervisors."""
+    in between must count as "since listing" when the meeting delists) and tell the unit's supervisors
+    (`why`: the notification's msgid, naming the person as `%(name)s`)."""
     case.high_risk, case.high_risk_since = True, since
     if HIGH_RISK_LIST not in case.lists:
         case.lists = [*case.lists, HIGH_RISK_LIST]
@@ -178,7 +205,8 @@ def list_high_risk(case: Case, *, since: datetime.datetime, why: str, at: dateti
     notify(
         supervisors_of(case.unit),
         kind="high_risk",
-        message=f"{why}，列入高危機網絡會議：{case.person.name}",
+        template=why,
+        params={"name": case.person.name},
         url=case_url(case),
         at=at,
     )

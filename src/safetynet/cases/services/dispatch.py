@@ -11,10 +11,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
-from safetynet.cases.models import OPEN_STATUSES, Case, CaseReport, CaseStatus, Clock, CoCase, StatusChange
+from safetynet.cases.models import OPEN_STATUSES, Case, CaseReport, Clock, CoCase, StatusChange
 from safetynet.cases.services.common import (
     HIGH_RISK_LIST,
+    QUEUE_KINDS,
     case_url,
     list_high_risk,
     lock,
@@ -23,7 +25,8 @@ from safetynet.cases.services.common import (
     supervisors_of,
 )
 from safetynet.core.errors import DomainError
-from safetynet.core.services import notify
+from safetynet.core.services import notify, resolve_notifications
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.domain.dispatch import Candidate, choose_worker
 from safetynet.domain.referral import RESPONSE_CLOCK
 from safetynet.org.models import AccessKind, DispatchMode, Staff, Unit
@@ -54,16 +57,26 @@ def candidates(unit: Unit, roles: Iterable[str], day: datetime.date) -> list[tup
     ]
 
 
+def pick_worker(pool: list[tuple[Staff, Candidate]]) -> Staff | None:
+    """The worker the rule picks from a pool of `candidates`: the lowest load ratio among those not
+    away and not full (`domain.dispatch.choose_worker`); None when there is none."""
+    chosen = choose_worker((c for _, c in pool), default_standard=DEFAULT_CASELOAD)
+    return next((s for s, c in pool if chosen is not None and c.id == chosen.id), None)
+
+
 def _assign(case: Case, worker: Staff, at: datetime.datetime, by: Any = None) -> None:
     case.lead = worker
     case.assigned_at = at
     case.save(update_fields=["lead", "assigned_at"])
     move(case, CaseStatus.ASSESSING, by=by, at=at, reason=f"派案給 {worker.name}")
     replan(case, at)
+    # Whoever was asked to find this case a worker need not any more.
+    resolve_notifications(case, kinds=QUEUE_KINDS, at=at)
     notify(
         [worker.user],
         kind="dispatch",
-        message=f"新派案：{case.person.name}（{case.route}）",
+        template=N_("New dispatch: %(name)s (%(route)s)"),
+        params={"name": case.person.name, "route": case.route},
         url=case_url(case),
         at=at,
     )
@@ -110,20 +123,28 @@ def open_case(
     Clock.objects.bulk_create(
         Clock(name=c.name, label=c.label, case=case, unit=unit, starts_at=at, due_at=c.due) for c in clocks
     )
-    pool = candidates(unit, roles, timezone.localdate(at))
-    chosen = choose_worker((c for _, c in pool), default_standard=DEFAULT_CASELOAD)
-    worker = next((s for s, c in pool if chosen is not None and c.id == chosen.id), None)
+    worker = pick_worker(candidates(unit, roles, timezone.localdate(at)))
     if worker is not None and unit.dispatch_mode == DispatchMode.AUTO:
         _assign(case, worker, at)
     else:
         case.suggested_lead = worker
         case.save(update_fields=["suggested_lead"])
-        why = "單位設定為督導確認派案" if worker is not None else "全部人員請假或案量已達標準，請督導分派"
+        if worker is not None:
+            template = N_(
+                "Waiting for a worker: %(name)s (%(route)s): the unit's supervisor confirms each dispatch."
+            )
+        else:
+            template = N_(
+                "Waiting for a worker: %(name)s (%(route)s): every worker is on leave or at the caseload"
+                " standard; please assign."
+            )
         notify(
             supervisors_of(unit),
             kind="queue" if worker is not None else "overload",
-            message=f"待分派：{person.name}（{route}）— {why}",
+            template=template,
+            params={"name": person.name, "route": route},
             url=reverse("cases:queue"),
+            subject=case,
             at=at,
         )
     _join_cocase(case)
@@ -147,7 +168,8 @@ def _join_cocase(case: Case) -> None:
     notify(
         leads,
         kind="cocase",
-        message=f"共案：{case.person.name} 由多個單位共同服務",
+        template=N_("Co-case: %(name)s is served by several units"),
+        params={"name": case.person.name},
         url=case_url(case),
         at=case.opened_at,
     )
@@ -164,10 +186,20 @@ def attach_report(
         case=case, report=report, defaults={"re_report": True, "attached_at": at}
     )
     if HIGH_RISK_LIST in lists and not case.high_risk:
-        list_high_risk(lock(case), since=at, why="續報TIPVDA高度危險", at=at)
+        list_high_risk(
+            lock(case),
+            since=at,
+            why=N_("A re-report with TIPVDA high danger lists %(name)s for the high-risk network meeting"),
+            at=at,
+        )
     if created and case.lead is not None:
         notify(
-            [case.lead.user], kind="re_report", message=f"續報：{case.person.name}", url=case_url(case), at=at
+            [case.lead.user],
+            kind="re_report",
+            template=N_("Re-report: %(name)s"),
+            params={"name": case.person.name},
+            url=case_url(case),
+            at=at,
         )
     return link
 
@@ -201,6 +233,7 @@ def meet_clock(clock: Clock, *, at: datetime.datetime, by: Any) -> Clock:
         raise DomainError("完成時間早於起算時間", field="met_at")
     locked.met_at, locked.met_by = at, by
     locked.save(update_fields=["met_at", "met_by"])
+    resolve_notifications(locked, kinds=("overdue",))
     if locked.case is not None:
         replan(locked.case, at)
     return locked
@@ -210,13 +243,16 @@ def meet_clock(clock: Clock, *, at: datetime.datetime, by: Any) -> Clock:
 def mark_overdue(now: datetime.datetime | None = None) -> int:
     """Mark clocks that passed their due time unmet, and tell the worker and the supervisors, once."""
     now = now or timezone.now()
+    # A closed case's clock left running (before closing cancelled them) is nobody's to chase.
     late = list(
         Clock.objects.select_for_update(of=("self",))
         .running()
         .filter(overdue_at__isnull=True, due_at__lt=now)
+        .filter(Q(case__isnull=True) | Q(case__status__in=OPEN_STATUSES))
         .select_related("case__lead__user", "case__lead__supervisor__user", "case__person", "case__unit")
     )
     supervisors: dict[int, list[Any]] = {}  # per unit, read once
+    params: dict[str, Any]
     desks: dict[int, list[Any]] = {}
     for clock in late:
         clock.overdue_at = now
@@ -230,18 +266,24 @@ def mark_overdue(now: datetime.datetime | None = None) -> int:
                 lead.supervisor.user if lead and lead.supervisor else None,
                 *supervisors[case.unit_id],
             ]
-            message, url = f"逾期：{clock.label}（{case.person.name}）", case_url(case)
+            template, params = N_("Overdue: %(clock)s (%(name)s)"), {"name": case.person.name}
+            url = case_url(case)
         elif clock.unit_id is not None:
             if clock.unit_id not in desks:
                 staff = Staff.objects.filter(unit_id=clock.unit_id, user__isnull=False).select_related("user")
                 desks[clock.unit_id] = [s.user for s in staff]
             users = desks[clock.unit_id]
-            message, url = (
-                f"逾期：{clock.label}（通報 {clock.report_id}）",
-                reverse("intake:report", args=[clock.report_id]),
-            )
+            template, params = N_("Overdue: %(clock)s (report %(report)s)"), {"report": clock.report_id}
+            url = reverse("intake:report", args=[clock.report_id])
         else:
             continue
-        notify(users, kind="overdue", message=message, url=url)
+        notify(
+            users,
+            kind="overdue",
+            template=template,
+            params={"clock": clock.label, **params},
+            url=url,
+            subject=clock,
+        )
     Clock.objects.bulk_update(late, ["overdue_at"])
     return len(late)

@@ -8,11 +8,33 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from django.utils.translation import ngettext
 
-from safetynet.cases.models import Case, CaseReport, CaseStatus, Clock, Closure, ClosureReason, Transfer
-from safetynet.cases.services.common import cancel_clocks, case_url, lock, move, replan, supervisors_of, touch
-from safetynet.core.errors import DomainError
-from safetynet.core.services import notify
+from safetynet.cases.models import (
+    Case,
+    CaseReport,
+    Clock,
+    Closure,
+    ClosureReason,
+    FollowUpTask,
+    Transfer,
+)
+from safetynet.cases.services.common import (
+    QUEUE_KINDS,
+    cancel_clocks,
+    case_url,
+    lock,
+    move,
+    replan,
+    supervisors_of,
+    touch,
+)
+from safetynet.core import words
+from safetynet.core.errors import DomainError, Problems
+from safetynet.core.services import notify, resolve_notifications
+from safetynet.domain.casestatus import CaseStatus
 from safetynet.org.models import AccessKind, Staff, Unit
 
 CLOSURE_CHECKLIST = {
@@ -22,8 +44,11 @@ CLOSURE_CHECKLIST = {
     "network_informed": "已通知相關網絡單位",
 }
 REQUIRED_CHECKS = ("plan_reviewed",)
+# The clocks of the visit plan (`replan`), which a receiving unit starts again.
+PLAN_CLOCKS = tuple(FollowUpTask.values)
+TRANSFER_CANCEL_REASON = "移轉他單位"
 # Moves the worker makes on the case page; closing goes through the supervisor, reopening through `reopen_case`.
-WORKER_MOVES = {CaseStatus.SERVING, CaseStatus.FOLLOW_UP, CaseStatus.NOT_OPENED}
+WORKER_MOVES = (CaseStatus.SERVING, CaseStatus.FOLLOW_UP, CaseStatus.NOT_OPENED)
 
 
 def _is_supervisor_of(user: Any, unit_id: int) -> bool:
@@ -46,11 +71,17 @@ def change_status(
     """The worker's moves: 評估中 → 處遇中 or 未成案 (with a reason), 處遇中 ⇄ 後追."""
     at = at or timezone.now()
     locked = lock(case, version)
+    if locked.status == CaseStatus.REVIEW:
+        # Only the supervisor's decision takes a case out of review: approved, or returned with a note.
+        raise DomainError(_("The closure is waiting for the supervisor's decision."), field="status")
     if status not in WORKER_MOVES:
-        raise DomainError("結案請送督導審核，重新開案請用「重新開案」", field="status")
+        raise DomainError(
+            _("To close, send the case for the supervisor's approval; to reopen, use “Reopen the case”."),
+            field="status",
+        )
     if status == CaseStatus.NOT_OPENED:
         if not reason.strip():
-            raise DomainError("未成案請說明原因", field="reason")
+            raise DomainError(_("Say why the case is not opened."), field="reason")
         move(locked, status, by=by, at=at, reason=reason.strip())
         cancel_clocks(locked, "未成案", at)
         return locked
@@ -73,17 +104,30 @@ def request_closure(
     """The worker asks to close: the case waits for the supervisor (督導審核中); running clocks need a reason."""
     at = at or timezone.now()
     locked = lock(case, version)
+    # Every problem at once, so the worker fixes the request in one round.
+    problems = Problems()
     if reason not in ClosureReason.values:
-        raise DomainError("請選擇結案原因", field="reason")
+        problems.add("reason", _("Choose a reason for closing."))
     unknown = set(checklist) - set(CLOSURE_CHECKLIST)
     if unknown:
-        raise DomainError(f"未知的檢核項目：{', '.join(sorted(unknown))}", field="checklist")
-    missing = [CLOSURE_CHECKLIST[c] for c in REQUIRED_CHECKS if c not in checklist]
+        problems.add(
+            "checklist", _("Unknown checklist items: %(items)s") % {"items": ", ".join(sorted(unknown))}
+        )
+    missing = [words.term(CLOSURE_CHECKLIST[c]) for c in REQUIRED_CHECKS if c not in checklist]
     if missing:
-        raise DomainError(f"結案前須完成：{'、'.join(missing)}", field="checklist")
+        problems.add("checklist", _("Before closing, complete: %(items)s") % {"items": words.joined(missing)})
     running = Clock.objects.running().filter(case=locked).count()
     if running and not open_clocks_reason.strip():
-        raise DomainError(f"尚有 {running} 個時限未完成，請說明原因", field="open_clocks_reason")
+        problems.add(
+            "open_clocks_reason",
+            ngettext(
+                "%(n)s clock is still running: say why the case closes before it is met.",
+                "%(n)s clocks are still running: say why the case closes before they are met.",
+                running,
+            )
+            % {"n": running},
+        )
+    problems.check()
     previous = locked.status
     move(locked, CaseStatus.REVIEW, by=by, at=at, reason=ClosureReason(reason).label)
     closure = Closure.objects.create(
@@ -99,8 +143,10 @@ def request_closure(
     notify(
         supervisors_of(locked.unit),
         kind="closure",
-        message=f"結案審核：{locked.person.name}（{ClosureReason(reason).label}）",
+        template=N_("Closure to review: %(name)s (%(reason)s)"),
+        params={"name": locked.person.name, "reason": str(ClosureReason(reason).label)},
         url=case_url(locked),
+        subject=closure,
         at=at,
     )
     return closure
@@ -115,23 +161,33 @@ def decide_closure(
     locked = lock(closure.case)
     fresh = Closure.objects.select_for_update().get(pk=closure.pk)
     if fresh.approved is not None or locked.status != CaseStatus.REVIEW:
-        raise DomainError("此結案申請已審核", field="decision")
+        raise DomainError(_("This closure request has already been decided."), field="decision")
     if not _is_supervisor_of(by, locked.unit_id):
-        raise DomainError("只有本單位督導可以審核結案", field="decision")
+        raise DomainError(_("Only a supervisor of the case's unit can decide the closure."), field="decision")
     if not approve and not note.strip():
-        raise DomainError("退回請寫明理由", field="decision_note")
+        raise DomainError(_("Write why the closure is returned: the worker reads it."), field="decision_note")
     fresh.approved, fresh.decided_by, fresh.decided_at, fresh.decision_note = approve, by, at, note.strip()
     fresh.save(update_fields=["approved", "decided_by", "decided_at", "decision_note"])
+    # The other supervisors asked to review it need not any more.
+    resolve_notifications(fresh, kinds=("closure",), at=at)
+    params = {"name": locked.person.name, "note": note.strip()}
     if approve:
         move(locked, CaseStatus.CLOSED, by=by, at=at, reason=fresh.get_reason_display())
         cancel_clocks(locked, "結案", at)
-        message = f"結案核准：{locked.person.name}"
+        template = N_("Closure approved: %(name)s")
     else:
         move(locked, fresh.previous_status, by=by, at=at, reason=f"退回：{note.strip()}")
         replan(locked, at)
-        message = f"結案退回：{locked.person.name}（{note.strip()}）"
+        template = N_("Closure returned: %(name)s (%(note)s)")
     if locked.lead is not None and locked.lead.user is not None:
-        notify([locked.lead.user], kind="closure", message=message, url=case_url(locked), at=at)
+        notify(
+            [locked.lead.user],
+            kind="closure",
+            template=template,
+            params=params,
+            url=case_url(locked),
+            at=at,
+        )
     return fresh
 
 
@@ -145,7 +201,12 @@ def _reopen(case: Case, *, by: Any, at: datetime.datetime, reason: str) -> None:
         replan(case, at)
         if lead.user is not None:
             notify(
-                [lead.user], kind="reopen", message=f"重新開案：{case.person.name}", url=case_url(case), at=at
+                [lead.user],
+                kind="reopen",
+                template=N_("Reopened: %(name)s"),
+                params={"name": case.person.name},
+                url=case_url(case),
+                at=at,
             )
     else:
         case.lead = None
@@ -154,8 +215,10 @@ def _reopen(case: Case, *, by: Any, at: datetime.datetime, reason: str) -> None:
         notify(
             supervisors_of(case.unit),
             kind="queue",
-            message=f"待分派（重新開案）：{case.person.name}",
+            template=N_("Waiting for a worker (reopened): %(name)s"),
+            params={"name": case.person.name},
             url=case_url(case),
+            subject=case,
             at=at,
         )
 
@@ -166,7 +229,7 @@ def reopen_case(case: Case, *, by: Any, reason: str, at: datetime.datetime | Non
     at = at or timezone.now()
     locked = lock(case)
     if not reason.strip():
-        raise DomainError("請說明重新開案原因", field="reason")
+        raise DomainError(_("Say why the case is reopened."), field="reason")
     _reopen(locked, by=by, at=at, reason=reason.strip())
     return locked
 
@@ -176,7 +239,7 @@ def reopen_for_report(case: Case, report: Any, *, at: datetime.datetime) -> Case
     """A new report within the re-report window after closure (結案後再通報): the case reopens with it."""
     locked = lock(case)
     _reopen(locked, by=None, at=at, reason=f"結案後再通報（通報 {report.pk}）")
-    link, _ = CaseReport.objects.get_or_create(
+    link, _created = CaseReport.objects.get_or_create(
         case=locked, report=report, defaults={"re_report": True, "after_closure": True, "attached_at": at}
     )
     return link
@@ -190,15 +253,17 @@ def request_transfer(
     at = at or timezone.now()
     locked = lock(case)
     if not locked.is_open:
-        raise DomainError("已結案的個案不能移轉", field="to_unit")
+        raise DomainError(_("A closed case cannot be transferred."), field="to_unit")
     if locked.status == CaseStatus.REVIEW:
-        raise DomainError("結案審核中的個案不能移轉", field="to_unit")
-    if to_unit.pk == locked.unit_id or not to_unit.active:
-        raise DomainError("請選擇另一個服務中的單位", field="to_unit")
-    if not reason.strip():
-        raise DomainError("請說明移轉原因", field="reason")
+        raise DomainError(_("A case waiting for closure approval cannot be transferred."), field="to_unit")
     if Transfer.objects.filter(case=locked, accepted__isnull=True).exists():
-        raise DomainError("此案已有待回覆的移轉", field="to_unit")
+        raise DomainError(_("This case already has a transfer waiting for an answer."), field="to_unit")
+    problems = Problems()
+    if to_unit.pk == locked.unit_id or not to_unit.active:
+        problems.add("to_unit", _("Choose another unit that is in service."))
+    if not reason.strip():
+        problems.add("reason", _("Say why the case is transferred."))
+    problems.check()
     transfer = Transfer.objects.create(
         case=locked,
         from_unit=locked.unit,
@@ -210,9 +275,11 @@ def request_transfer(
     notify(
         supervisors_of(to_unit),
         kind="transfer",
-        message=f"移轉個案待接受：{locked.person.name}（來自 {locked.unit.name}）",
+        template=N_("Transfer to accept: %(name)s (from %(unit)s)"),
+        params={"name": locked.person.name, "unit": locked.unit.name},
         # The receiving unit cannot open the case yet: the link goes to the transfer itself.
         url=reverse("cases:transfer", args=[transfer.pk]),
+        subject=transfer,
         at=at,
     )
     return transfer
@@ -234,20 +301,24 @@ def decide_transfer(
     locked = lock(Transfer.objects.get(pk=transfer.pk).case)
     fresh = Transfer.objects.select_for_update(of=("self",)).select_related("to_unit").get(pk=transfer.pk)
     if fresh.accepted is not None:
-        raise DomainError("此移轉已回覆", field="decision")
+        raise DomainError(_("This transfer has already been answered."), field="decision")
     if not locked.is_open or locked.status == CaseStatus.REVIEW:
-        raise DomainError("此案已結案或在結案審核中，不能移入", field="decision")
+        raise DomainError(
+            _("The case was closed or is waiting for closure approval: it cannot be taken in."),
+            field="decision",
+        )
     if not _is_supervisor_of(by, fresh.to_unit_id):
-        raise DomainError("只有移入單位的督導可以回覆", field="decision")
+        raise DomainError(_("Only a supervisor of the receiving unit can answer."), field="decision")
     if accept:
         if worker is None or worker.unit_id != fresh.to_unit_id or worker.role.kind != AccessKind.CASEWORKER:
-            raise DomainError("請選擇移入單位的個案工作者", field="worker")
+            raise DomainError(_("Choose a case worker of the receiving unit."), field="worker")
         if not worker.is_active(timezone.localdate(at)):
-            raise DomainError("此人員已離職", field="worker")
+            raise DomainError(_("This worker has left the unit."), field="worker")
     elif not note.strip():
-        raise DomainError("不接受請寫明理由", field="decision_note")
+        raise DomainError(_("Write why the transfer is declined."), field="decision_note")
     fresh.accepted, fresh.decided_by, fresh.decided_at, fresh.decision_note = accept, by, at, note.strip()
     fresh.save(update_fields=["accepted", "decided_by", "decided_at", "decision_note"])
+    resolve_notifications(fresh, kinds=("transfer",), at=at)
     previous_lead = locked.lead
     if accept:
         assert worker is not None  # noqa: S101 - checked above
@@ -256,24 +327,33 @@ def decide_transfer(
         locked.co_workers.clear()
         touch(locked, by, at, ["unit", "area", "lead", "assigned_at"])
         if locked.status == CaseStatus.PENDING:
-            # A case still waiting for a worker has one now.
+            # A case still waiting for a worker has one now: the sending unit's queue is done with it.
             move(locked, CaseStatus.ASSESSING, by=by, at=at, reason=f"移入並派案給 {worker.name}")
+            resolve_notifications(locked, kinds=QUEUE_KINDS, at=at)
+        # The visit plan was the sending unit's: it leaves their boards, and the receiving worker's
+        # starts from today (`replan`). What the law or a partner asks of the case (a first visit
+        # within 24 hours of the report, a referral's answer) does not restart or lapse because the
+        # case changed hands: those clocks go with it.
+        cancel_clocks(locked, TRANSFER_CANCEL_REASON, at, names=PLAN_CLOCKS)
         Clock.objects.running().filter(case=locked).update(unit=fresh.to_unit)
         replan(locked, at)
         if worker.user is not None:
             notify(
                 [worker.user],
                 kind="dispatch",
-                message=f"移入個案：{locked.person.name}",
+                template=N_("Transferred in: %(name)s"),
+                params={"name": locked.person.name},
                 url=case_url(locked),
                 at=at,
             )
     if previous_lead is not None and previous_lead.user is not None:
-        answer = "已接受" if accept else f"不接受（{note.strip()}）"
         notify(
             [previous_lead.user],
             kind="transfer",
-            message=f"移轉{answer}：{locked.person.name}",
+            template=(
+                N_("Transfer accepted: %(name)s") if accept else N_("Transfer declined: %(name)s (%(note)s)")
+            ),
+            params={"name": locked.person.name, "note": note.strip()},
             url="",
             at=at,
         )

@@ -23,6 +23,7 @@ from safetynet.cases.models import (
 )
 from safetynet.cases.services.common import HIGH_RISK_LIST, lock
 from safetynet.core.errors import DomainError
+from safetynet.intake.rules import current_rule_set
 from safetynet.org.models import Staff, Unit
 
 
@@ -97,12 +98,12 @@ def record_risk_meeting(
     decisions: Sequence[Decision],
     by: Any,
     attendees: str = "",
-    tipvda_high: int = 8,
     at: datetime.datetime | None = None,
 ) -> RiskMeeting:
     """The monthly 高危機網絡會議: a decision per listed case; a case is delisted only after a re-test
-    below the high-risk score since it was listed, and the meeting's decision."""
+    below the high-risk score (the rule set's `tipvda_high`) since it was listed, and the meeting's decision."""
     at = at or timezone.now()
+    tipvda_high = current_rule_set().tipvda_high
     if held_on > timezone.localdate(at):
         raise DomainError("日期不能在未來", field="held_on")
     if not title.strip():

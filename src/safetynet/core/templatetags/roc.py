@@ -1,4 +1,5 @@
-"""`{{ some_date|roc }}` → 110年11月24日; `{{ some_date|roc:"dot" }}` → 110.11.24."""
+"""`{{ some_date|roc }}` → 110/11/24, with the time 110/11/24 14:30: the one date format of every page and
+export; `{{ some_date|roc:"long" }}` → 110年11月24日 where a sentence wants it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ register = template.Library()
 
 
 @register.filter
-def roc(value: datetime.date | datetime.datetime | None, style: str = "long") -> str:
+def roc(value: datetime.date | datetime.datetime | None, style: str = "slash") -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, datetime.datetime):

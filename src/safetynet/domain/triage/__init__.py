@@ -9,7 +9,15 @@ default rule set v1 (DOMAIN §4 rules 1-9, §5 clocks).
 from __future__ import annotations
 
 from safetynet.domain.triage.engine import Clock, Decision, RouteDecision, decide, manual_route
-from safetynet.domain.triage.facts import ROLES, FactsError, RegistryFacts, Report, Subject
+from safetynet.domain.triage.facts import (
+    OWN_TYPES_ROLES,
+    ROLES,
+    FactsError,
+    RegistryFacts,
+    Report,
+    Subject,
+    types_taken,
+)
 from safetynet.domain.triage.ruleset import (
     ClockDef,
     Codes,
@@ -24,6 +32,7 @@ from safetynet.domain.triage.ruleset import (
 )
 
 __all__ = [
+    "OWN_TYPES_ROLES",
     "ROLES",
     "Clock",
     "ClockDef",
@@ -44,4 +53,5 @@ __all__ = [
     "decide",
     "default_rule_set",
     "manual_route",
+    "types_taken",
 ]

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["ROLES", "FactsError", "RegistryFacts", "Report", "Subject"]
+__all__ = ["OWN_TYPES_ROLES", "ROLES", "FactsError", "RegistryFacts", "Report", "Subject", "types_taken"]
 
 ROLES = ("victim", "respondent", "child", "family")
+# The persons a report is about name their own report types; the others may take theirs (`types_taken`).
+OWN_TYPES_ROLES = ("victim", "child")
 
 # [0-9] rather than \d: \d also matches other Unicode digits.
 _COUNTY_RE = re.compile(r"[0-9]{5}")
@@ -137,3 +140,22 @@ class Report:
     def types(self) -> frozenset[str]:
         """Every report type on the report, whichever subject carries it."""
         return frozenset(t for subject in self.subjects for t in subject.types)
+
+
+def types_taken(
+    subjects: Sequence[tuple[str, Sequence[str]]], passing: Collection[str]
+) -> list[tuple[str, ...]]:
+    """Each subject's report types, from (role, types named) in report order.
+
+    A victim or child keeps the types named for them (none stays none: they must name theirs). A
+    respondent or family member named without types takes the types of violence the report's victims
+    and children carry — those in `passing`, the rule set's protective types — in the order first named.
+    The rest (脆弱家庭, 自殺, 精神, 藥癮 …) describe the person they were named for and are never passed on:
+    a respondent would otherwise be sent a suicide-prevention visit for the victim's ideation.
+    A subject with nothing to take is left with none.
+    """
+    taken: list[str] = []
+    for role, types in subjects:
+        if role in OWN_TYPES_ROLES:
+            taken.extend(t for t in types if t in passing and t not in taken)
+    return [tuple(types) if types or role in OWN_TYPES_ROLES else tuple(taken) for role, types in subjects]

@@ -301,6 +301,25 @@ class RuleSet:
                 return rule
         raise KeyError(rule_id)
 
+    # Parameters the rest of the system reads (the high-risk list, the re-report window). A rule set
+    # published before one of them was a parameter gets the shipped default's value.
+    @property
+    def tipvda_high(self) -> int:
+        """The TIPVDA total from which an IPV victim is listed for the high-risk network meeting."""
+        return self._whole_parameter("tipvda_high")
+
+    @property
+    def rereport_window_months(self) -> int:
+        """Months after closure within which a new report on the person reopens the case (DOMAIN §5)."""
+        return self._whole_parameter("rereport_window_months")
+
+    def _whole_parameter(self, name: str) -> int:
+        value = self.parameters.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        shipped: int = _shipped_parameters()[name]
+        return shipped
+
     # Arguments that may name a parameter; the parser has checked that the parameter fits.
     def codes_arg(self, arg: CodesArg) -> tuple[str, ...]:
         value = self.parameters[arg] if isinstance(arg, str) else arg
@@ -370,6 +389,12 @@ def _default_document() -> str:
     return (resources.files("safetynet.domain.triage") / "data" / "default_v1.json").read_text(
         encoding="utf-8"
     )
+
+
+@cache
+def _shipped_parameters() -> dict[str, Any]:
+    parameters: dict[str, Any] = json.loads(_default_document())["parameters"]
+    return parameters
 
 
 def default_rule_set() -> RuleSet:

@@ -12,6 +12,8 @@ from safetynet.core.errors import DomainError
 from safetynet.geo.models import County, Town
 from safetynet.org.models import Unit, UnitKind
 from safetynet.referrals.models import (
+    LATITUDE,
+    LONGITUDE,
     Location,
     Organization,
     OrganizationKind,
@@ -91,10 +93,10 @@ def add_location(
     name = _required(name, "location", "據點名稱")
     if (latitude is None) != (longitude is None):
         raise DomainError("經緯度須同時填寫", field="latitude" if latitude is None else "longitude")
-    if latitude is not None and not -90 <= latitude <= 90:
-        raise DomainError("緯度應介於 -90 與 90 之間", field="latitude")
-    if longitude is not None and not -180 <= longitude <= 180:
-        raise DomainError("經度應介於 -180 與 180 之間", field="longitude")
+    if latitude is not None and not LATITUDE[0] <= latitude <= LATITUDE[1]:
+        raise DomainError(f"緯度應介於 {LATITUDE[0]} 與 {LATITUDE[1]} 之間", field="latitude")
+    if longitude is not None and not LONGITUDE[0] <= longitude <= LONGITUDE[1]:
+        raise DomainError(f"經度應介於 {LONGITUDE[0]} 與 {LONGITUDE[1]} 之間", field="longitude")
     if organization.locations.filter(name=name).exists():
         raise DomainError(f"{organization.name} 已有據點 {name}", field="location")
     return Location.objects.create(

@@ -13,15 +13,18 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from safetynet.cases.models import Case, Clock
-from safetynet.core.errors import DomainError
+from safetynet.core.errors import DomainError, Problems
 from safetynet.core.services import notify
 from safetynet.domain import referral as rules
-from safetynet.domain.referral import IllegalMove, ReferralState, Side
+from safetynet.domain.referral import IllegalMove, ReferralStatus, Side
 from safetynet.geo.models import County
 from safetynet.org.models import AccessKind, Staff, Unit
 from safetynet.referrals.models import (
+    REFERRAL_STATUS_LABELS,
     RESPONSE_CLOCK,
     Consent,
     Holiday,
@@ -29,7 +32,6 @@ from safetynet.referrals.models import (
     Referral,
     ReferralEvent,
     ReferralLink,
-    ReferralStatus,
     Service,
     ServiceCategory,
     ServiceStatus,
@@ -40,10 +42,6 @@ LINK_SALT = "safetynet.referrals.link"
 LINK_DAYS = 14
 LATEST_ANSWER = datetime.time(23, 59, 59)
 FUTURE_SLACK = datetime.timedelta(minutes=5)
-
-
-def status_label(status: str) -> str:
-    return str(ReferralStatus(status).label)
 
 
 def response_due(at: datetime.datetime, category: ServiceCategory) -> datetime.datetime:
@@ -100,29 +98,35 @@ def create_referral(
     """A referral of the case's person to `service`, in `category`; sent at once unless `send` is False."""
     at = at or timezone.now()
     if not case.is_open:
-        raise DomainError("此案已結案，不能轉介", field="case")
+        raise DomainError(_("This case is closed: it cannot be referred."), field="case")
     if at > timezone.now() + FUTURE_SLACK:
-        raise DomainError("時間不能在未來", field="at")
+        raise DomainError(_("The time cannot be in the future."), field="at")
     if at < case.opened_at:
-        raise DomainError("時間早於開案", field="at")
+        raise DomainError(_("The time is before the case was opened."), field="at")
+    # Every problem of the worker's input at once: they fix the form in one round.
+    problems = Problems()
     if not category.active:
-        raise DomainError(f"服務類別「{category.name}」已停用", field="category")
+        problems.add("category", _("The category “%(name)s” is no longer in use.") % {"name": category.name})
     organization = service.organization
     if not organization.active or service.status != ServiceStatus.ACTIVE:
-        raise DomainError(f"{service} 目前未提供服務", field="service")
-    if not service.categories.filter(pk=category.pk).exists():
-        raise DomainError(f"{service} 不屬於「{category.name}」", field="service")
+        problems.add("service", _("%(service)s is not offered now.") % {"service": service})
+    elif not service.categories.filter(pk=category.pk).exists():
+        problems.add(
+            "service",
+            _("%(service)s is not in “%(category)s”.") % {"service": service, "category": category.name},
+        )
     if not reason.strip():
-        raise DomainError("請說明轉介原因", field="reason")
+        problems.add("reason", _("Say why the person is referred."))
     if urgency not in Urgency.values:
-        raise DomainError("請選擇急迫性", field="urgency")
+        problems.add("urgency", _("Choose the urgency."))
     if consent not in Consent.values:
-        raise DomainError("請記錄當事人是否同意", field="consent")
+        problems.add("consent", _("Record whether the person agreed."))
     if consent == Consent.NOT_NEEDED and not legal_basis.strip():
-        raise DomainError("未經同意轉介，請寫明法律依據", field="legal_basis")
+        problems.add("legal_basis", _("Without consent, write the legal basis."))
     unknown = [s for s in shares if s not in rules.SHAREABLE]
     if unknown:
-        raise DomainError(f"不能提供的個人資料項目：{'、'.join(unknown)}", field="shares")
+        problems.add("shares", _("Items that cannot be shared: %(items)s") % {"items": ", ".join(unknown)})
+    problems.check()
     referral = Referral.objects.create(
         case=case,
         area_id=case.area_id,
@@ -141,7 +145,7 @@ def create_referral(
         created_at=at,
     )
     if send:
-        return move_referral(referral, ReferralState.REQUESTED, side=Side.REFERRER, by=by, at=at)
+        return move_referral(referral, ReferralStatus.REQUESTED, side=Side.REFERRER, by=by, at=at)
     ReferralEvent.objects.create(
         referral=referral, from_status="", to_status=ReferralStatus.DRAFT, side=Side.REFERRER, at=at, by=by
     )
@@ -149,11 +153,15 @@ def create_referral(
 
 
 def _illegal(exc: IllegalMove) -> DomainError:
-    here, there = status_label(exc.current), status_label(exc.wanted)
+    names = {"here": REFERRAL_STATUS_LABELS[exc.current], "there": REFERRAL_STATUS_LABELS[exc.wanted]}
     if exc.reason == "the other side makes this move":
-        who = "合作單位" if exc.side == Side.REFERRER else "轉介單位"
-        return DomainError(f"「{here}」改為「{there}」由{who}操作", field="status")
-    return DomainError(f"轉介狀態不能由「{here}」改為「{there}」", field="status")
+        message = (
+            _("From “%(here)s” to “%(there)s” is the partner's move.")
+            if exc.side == Side.REFERRER
+            else _("From “%(here)s” to “%(there)s” is the referring unit's move.")
+        )
+        return DomainError(message % names, field="status")
+    return DomainError(_("A referral cannot move from “%(here)s” to “%(there)s”.") % names, field="status")
 
 
 @transaction.atomic
@@ -184,19 +192,24 @@ def move_referral(
     except (IllegalMove, ValueError) as exc:
         if isinstance(exc, IllegalMove):
             raise _illegal(exc) from exc
-        raise DomainError(f"沒有「{to}」這個轉介狀態", field="status") from exc
+        raise DomainError(_("There is no referral status “%(to)s”.") % {"to": to}, field="status") from exc
     if side == Side.PARTNER and not via_link and not is_partner_of(by, locked.organization):
-        raise DomainError(f"只有 {locked.organization.name} 的使用者可以回覆此轉介", field="status")
+        raise DomainError(
+            _("Only users of %(org)s can answer this referral.") % {"org": locked.organization.name},
+            field="status",
+        )
+    problems = Problems()
     if side == Side.PARTNER and via_link and not by_name.strip():
-        raise DomainError("請填寫回覆人姓名", field="by_name")
+        problems.add("by_name", _("Type the name of the person answering."))
     if rules.needs_note(wanted) and not note.strip():
-        outcome = wanted in (ReferralState.COMPLETED, ReferralState.FAILED)
-        raise DomainError("請填寫辦理結果" if outcome else "請說明原因", field="note")
+        outcome = wanted in (ReferralStatus.COMPLETED, ReferralStatus.FAILED)
+        problems.add("note", _("Write what came of it.") if outcome else _("Say why."))
+    problems.check()
     if at > timezone.now() + FUTURE_SLACK:
-        raise DomainError("時間不能在未來", field="at")
+        raise DomainError(_("The time cannot be in the future."), field="at")
     last = locked.events.order_by("-at").values_list("at", flat=True).first()
     if last is not None and at < last:
-        raise DomainError("時間早於上一次異動", field="at")
+        raise DomainError(_("The time is before the referral's last change."), field="at")
     ReferralEvent.objects.create(
         referral=locked,
         from_status=locked.status,
@@ -210,22 +223,22 @@ def move_referral(
     )
     fields = ["status"]
     locked.status = wanted
-    if wanted == ReferralState.REQUESTED:
+    if wanted == ReferralStatus.REQUESTED:
         _start_clock(locked, at)
         fields += ["requested_at", "due_at", "clock"]
     if side == Side.PARTNER and locked.responded_at is None:
         locked.responded_at = at
         fields.append("responded_at")
         _stop_clock(locked, at, met=True)
-    elif wanted == ReferralState.CANCELED and locked.responded_at is None:
+    elif wanted == ReferralStatus.CANCELED and locked.responded_at is None:
         _stop_clock(locked, at, met=False)
     if wanted in rules.FINAL:
         locked.closed_at = at
         fields.append("closed_at")
     if side == Side.PARTNER and wanted in (
-        ReferralState.REJECTED,
-        ReferralState.COMPLETED,
-        ReferralState.FAILED,
+        ReferralStatus.REJECTED,
+        ReferralStatus.COMPLETED,
+        ReferralStatus.FAILED,
     ):
         locked.outcome = note.strip()  # the partner's answer, which the referrer reads
         fields.append("outcome")
@@ -262,13 +275,16 @@ def _stop_clock(referral: Referral, at: datetime.datetime, *, met: bool) -> None
 def _tell_the_other_side(referral: Referral, side: str, at: datetime.datetime) -> None:
     category = referral.category.name
     if side == Side.REFERRER:
-        if referral.status in (ReferralState.REQUESTED, ReferralState.CANCELED):
-            what = "新轉介" if referral.status == ReferralState.REQUESTED else "轉介已撤回"
-            unit = referral.unit.name if referral.unit else ""
+        if referral.status in (ReferralStatus.REQUESTED, ReferralStatus.CANCELED):
             notify(
                 partner_users(referral.organization),
                 kind="referral",
-                message=f"{what}：{category}（{unit}）",
+                template=(
+                    N_("New referral: %(reason)s (%(unit)s)")
+                    if referral.status == ReferralStatus.REQUESTED
+                    else N_("Referral withdrawn: %(reason)s (%(unit)s)")
+                ),
+                params={"reason": category, "unit": referral.unit.name if referral.unit else ""},
                 url=partner_url(referral),
                 at=at,
             )
@@ -277,7 +293,13 @@ def _tell_the_other_side(referral: Referral, side: str, at: datetime.datetime) -
     notify(
         _referrer_users(referral),
         kind="referral",
-        message=f"{referral.organization.name}：{status_label(referral.status)}（{category}・{person}）",
+        template=N_("%(organization)s: %(status)s (%(reason)s · %(name)s)"),
+        params={
+            "organization": referral.organization.name,
+            "status": referral.status,  # a code, read in the reader's language (`core.notices`)
+            "reason": category,
+            "name": person,
+        },
         url=referral_url(referral),
         at=at,
     )
@@ -291,10 +313,10 @@ class LinkRefused(DomainError):
 
     def __init__(self, reason: str) -> None:
         messages = {
-            "invalid": "此連結無效",
-            "expired": "此連結已過期，請向轉介單位索取新的連結",
-            "used": "此連結已使用過，每個連結只能回覆一次",
-            "closed": "此轉介已結束，無須再回覆",
+            "invalid": _("This link is not valid."),
+            "expired": _("This link has expired: ask the referring unit for a new one."),
+            "used": _("This link has been used: each link answers once."),
+            "closed": _("This referral is finished: no answer is needed."),
         }
         super().__init__(messages[reason], field="link")
         self.reason = reason
@@ -311,9 +333,9 @@ def issue_link(
     """A link for the partner to answer this referral once; the token is returned, never stored."""
     at = at or timezone.now()
     if referral.status not in rules.OPEN:
-        raise DomainError("只有已送出且尚未結束的轉介可產生回覆連結", field="status")
+        raise DomainError(_("Only a referral sent and not finished can have an answer link."), field="status")
     if not 1 <= days <= 60:
-        raise DomainError("連結有效期為 1 到 60 日", field="days")
+        raise DomainError(_("A link lasts 1 to 60 days."), field="days")
     nonce = secrets.token_urlsafe(24)
     token = signing.dumps({"r": referral.pk, "n": nonce}, salt=LINK_SALT)
     link = ReferralLink.objects.create(
@@ -389,20 +411,19 @@ def record_past_referral(
     unit: Unit | None = None,
 ) -> Referral:
     """A referral made before this system (an import): its request and where it ended, as history."""
-    if status not in ReferralStatus.values or status == ReferralStatus.DRAFT:
-        raise DomainError("狀態須為已送出後的轉介狀態", field="status")
+    if status not in {s.value for s in ReferralStatus} or status == ReferralStatus.DRAFT:
+        raise DomainError(_("The status must be one after sending."), field="status")
     if referred_on > timezone.localdate():
-        raise DomainError("轉介日不能在未來", field="referred_on")
+        raise DomainError(_("The referral date cannot be in the future."), field="referred_on")
     answered = status != ReferralStatus.REQUESTED
     if answered and responded_on is None:
-        raise DomainError("已回覆的轉介須有回覆日", field="responded_on")
-    if (
-        status in (ReferralStatus.REJECTED, ReferralStatus.COMPLETED, ReferralStatus.FAILED)
-        and not outcome.strip()
-    ):
-        raise DomainError("已回覆的轉介須有辦理結果或婉拒原因", field="outcome")
+        raise DomainError(_("An answered referral needs the date of the answer."), field="responded_on")
+    if status in rules.OUTCOME_REQUIRED and not outcome.strip():
+        raise DomainError(
+            _("An answered referral needs its outcome or the reason it was declined."), field="outcome"
+        )
     if responded_on is not None and responded_on < referred_on:
-        raise DomainError("回覆日早於轉介日", field="responded_on")
+        raise DomainError(_("The answer is dated before the referral."), field="responded_on")
     requested = _noon(referred_on)
     responded = _noon(responded_on) if answered and responded_on is not None else None
     referral = Referral.objects.create(

@@ -1,11 +1,6 @@
 // The safety-net map without tiles: Leaflet draws the GeoJSON on a plain background. Fills, the
 // "<3" suppression, gaps and markers all come from the server (the same figures as the SVG image).
 (function () {
-  // The choices reload the page on change; the button stays for keyboards and no-script.
-  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
-    form.addEventListener("change", function () { form.submit(); });
-  });
-
   var el = document.getElementById("map");
   if (!el || !window.L) { return; }
   var labels = el.dataset;

@@ -1,4 +1,4 @@
-"""Writing to the access log, and the break-glass grants it watches.
+"""Writing to the access log: appending to the chain, reads and listings, verifying the chain.
 
 `record` appends one entry to the chain: it takes the chain's lock, hashes the entry with the newest
 entry's hash and inserts it, in the caller's transaction — a change and its entry commit together; the
@@ -7,20 +7,17 @@ chain head follows after the commit (`move_head`).
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from safetynet.audit import context
 from safetynet.audit.models import AccessGrant, Action, AuditEntry, ChainHead
-from safetynet.core.errors import DomainError
-from safetynet.domain.auditchain import GENESIS, Break, Link, first_break, link_hash
+from safetynet.domain.auditchain import GENESIS, Anchor, Break, Link, first_break, link_hash
 
 MAX_SUBJECTS = 60  # persons named in one entry: a list page names at most a page of them
 
@@ -106,7 +103,14 @@ def record(
     detail: dict[str, Any] | None = None,
     username: str = "",
 ) -> AuditEntry:
-    """Append one entry: who (`user`, or a `username` for a failed login), what, about whom, why."""
+    """Append one entry: who (`user`, or a `username` for a failed login), what, about whom, why.
+
+    A change made through a break-glass opening (where the county allows writes through one) is flagged
+    with the opening's reason, and the first such change of a request tells the opening's reviewers."""
+    opening = context.opening.get() if action == Action.CHANGE else None
+    if opening is not None:
+        flagged, reason = True, reason or opening.grant.reason
+        detail = {**(detail or {}), "grant": opening.grant.pk}
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
@@ -138,6 +142,11 @@ def record(
     entry.save()
     if not any(item[1] is move_head for item in connection.run_on_commit):  # once per transaction
         transaction.on_commit(move_head)
+    if opening is not None and not opening.notified:
+        from safetynet.audit.services.grants import tell_of_write  # grants write through `record`
+
+        opening.notified = True
+        tell_of_write(opening.grant, entry.at)
     return entry
 
 
@@ -178,30 +187,64 @@ def move_head() -> None:
 
 
 def _reading() -> bool:
-    """A read is logged on GET and HEAD (and outside a request); a write that fetches a record first
-    is logged as its change instead."""
+    """GET and HEAD show what they fetch (and so does anything outside a request, a command's)."""
     return context.current.get().method in {"GET", "HEAD", ""}
 
 
-def record_read(user: Any, target: models.Model, *, grant: AccessGrant | None = None) -> None:
-    """A record shown to someone."""
-    if not _reading():
-        return
-    if grant is not None:
-        record(Action.READ, user=user, target=target, reason=grant.reason, flagged=True)
+def _read(write: Callable[[], object]) -> None:
+    """Write a read now on GET and HEAD; in a request of another method, once its answer is known:
+    a POST answered with a page (a form refused, a link issued) showed what it fetched, and the read
+    is logged then; one answered with a redirect is logged as the change it made."""
+    waiting = context.pending.get()
+    if _reading() or waiting is None:
+        write()
     else:
-        record(Action.READ, user=user, target=target)
+        waiting.append(write)
+
+
+def write_pending_reads(response_shows_page: bool) -> None:
+    """The middleware, once a request has its answer: the reads made while serving it, if it shows them."""
+    waiting = context.pending.get()
+    if not waiting:
+        return
+    writes = list(waiting)
+    waiting.clear()
+    if response_shows_page:
+        with transaction.atomic():
+            for write in writes:
+                write()
+
+
+def record_read(
+    user: Any,
+    target: models.Model,
+    *,
+    grant: AccessGrant | None = None,
+    username: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """A record shown to someone: an account, or (no `user`) whoever `username` names."""
+    # Read through a break-glass opening: flagged, with its reason.
+    flags: dict[str, Any] = {"reason": grant.reason, "flagged": True} if grant is not None else {}
+    _read(partial(record, Action.READ, user=user, target=target, username=username, detail=detail, **flags))
 
 
 def record_listing(user: Any, object_type: str, person_ids: Iterable[int | None]) -> None:
     """A list page that put persons' names on screen: entries naming them, `MAX_SUBJECTS` a time, so
     "who looked at this child's file?" finds the lists too. Nothing when the page named no one."""
-    if not _reading():
-        return
     ids = sorted({pk for pk in person_ids if pk is not None})
     for start in range(0, len(ids), MAX_SUBJECTS):
         chunk = ids[start : start + MAX_SUBJECTS]
-        record(Action.READ, user=user, object_type=object_type, persons=chunk, detail={"listed": len(ids)})
+        _read(
+            partial(
+                record,
+                Action.READ,
+                user=user,
+                object_type=object_type,
+                persons=chunk,
+                detail={"listed": len(ids)},
+            )
+        )
 
 
 # Chain verification ---------------------------------------------------------------------------------
@@ -213,8 +256,9 @@ class Verification:
     broken: Break | None
 
 
-def verify_chain() -> Verification:
-    """Walk the whole log in sequence order and report the first link that does not hold."""
+def verify_chain(anchors: Iterable[Anchor] = ()) -> Verification:
+    """Walk the whole log in sequence order and report the first link that does not hold, checking the
+    head and the `anchors` (`safetynet.audit.anchors`) on the way."""
     head = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
     count = 0
 
@@ -224,109 +268,5 @@ def verify_chain() -> Verification:
             count += 1
             yield Link(entry.seq, entry.prev_hash, entry.hash, entry.chained_fields())
 
-    broken = first_break(chain_key(), links(), head)
+    broken = first_break(chain_key(), links(), head, anchors)
     return Verification(count, broken)
-
-
-# Break-glass ------------------------------------------------------------------------------------------
-
-REASON_MIN_CHARS = 10
-
-
-def break_glass_minutes() -> int:
-    return int(getattr(settings, "SAFETYNET_BREAK_GLASS_MINUTES", 30))
-
-
-@transaction.atomic
-def break_glass(user: Any, *, case_id: int, reason: str) -> AccessGrant:
-    """Open a case outside the worker's scope for a short time, with a reason, flagged for review.
-
-    Only cases of the worker's own county can be opened; the attempt is logged whether or not it works.
-    """
-    from safetynet.cases.models import Case
-    from safetynet.core.access import CASE_KINDS, cases_visible_to, require_kind
-    from safetynet.core.models import Notification
-
-    staff = require_kind(user, CASE_KINDS)
-    reason = reason.strip()
-    if len(reason) < REASON_MIN_CHARS:
-        raise DomainError(
-            _("Give the reason in at least %(n)d characters.") % {"n": REASON_MIN_CHARS}, field="reason"
-        )
-    case = Case.objects.filter(pk=case_id, area_id=staff.unit.county_id).select_related("unit").first()
-    if case is None:
-        raise DomainError(_("There is no case with this number in your county."), field="case")
-    if cases_visible_to(user).filter(pk=case.pk).exists():
-        raise DomainError(_("This case is already yours to see; open it directly."), field="case")
-    now = timezone.now()
-    grant = AccessGrant.objects.create(
-        staff=staff,
-        case=case,
-        reason=reason,
-        granted_at=now,
-        expires_at=now + datetime.timedelta(minutes=break_glass_minutes()),
-    )
-    record(
-        Action.BREAK_GLASS, user=user, target=case, reason=reason, flagged=True, detail={"grant": grant.pk}
-    )
-    reviewers = reviewers_of(staff)
-    message = _("%(who)s opened case %(case)s outside their scope: review the reason.") % {
-        "who": staff.name,
-        "case": case.pk,
-    }
-    Notification.objects.bulk_create(
-        Notification(user_id=uid, kind="break_glass", message=message[:300], url="/audit/break-glass/")
-        for uid in reviewers
-    )
-    return grant
-
-
-def reviewers_of(staff: Any) -> list[int]:
-    """Accounts that review a staff member's break-glass: their supervisor, else their unit's supervisors."""
-    from safetynet.org.models import AccessKind, Staff
-
-    if staff.supervisor_id and staff.supervisor.user_id:
-        return [staff.supervisor.user_id]
-    return list(
-        Staff.objects.filter(
-            unit_id=staff.unit_id, role__kind=AccessKind.SUPERVISOR, left_on__isnull=True, user__isnull=False
-        ).values_list("user_id", flat=True)
-    )
-
-
-def grants_to_review(user: Any) -> models.QuerySet[AccessGrant]:
-    """A supervisor's unit's grants; an administrator's, every grant of their county."""
-    from safetynet.core.access import staff_of
-    from safetynet.org.models import AccessKind
-
-    staff = staff_of(user)
-    grants = AccessGrant.objects.select_related("staff__unit", "case", "reviewed_by")
-    if staff is None:
-        return grants.none()
-    if staff.role.kind == AccessKind.SUPERVISOR:
-        return grants.filter(models.Q(staff__unit_id=staff.unit_id) | models.Q(staff__supervisor=staff))
-    if staff.role.kind == AccessKind.ADMIN:
-        return grants.filter(staff__unit__county_id=staff.unit.county_id)
-    return grants.none()
-
-
-@transaction.atomic
-def review_grant(grant: AccessGrant, *, justified: bool, note: str, by: Any) -> AccessGrant:
-    if grant.reviewed_at is not None:
-        raise DomainError(_("This opening was reviewed already."), field="grant")
-    grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
-    grant.justified = justified
-    grant.review_note = note.strip()[:300]
-    grant.reviewed_by = by
-    grant.reviewed_at = timezone.now()
-    if not justified:
-        grant.expires_at = min(grant.expires_at, grant.reviewed_at)  # an unjustified opening ends now
-    grant.save()
-    record(
-        Action.REVIEW,
-        user=by,
-        target=grant.case,
-        reason=grant.review_note,
-        detail={"grant": grant.pk, "justified": justified},
-    )
-    return grant

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.template import Context, Template
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from safetynet.core.forms import ROCDateField
 
@@ -30,3 +30,12 @@ def test_it_shows_a_date_back_in_the_roc_form_people_type() -> None:
     field = ROCDateField()
     assert field.clean("民國110年11月24日") == datetime.date(2021, 11, 24)
     assert field.widget.format_value(datetime.date(2021, 11, 24)) == "110/11/24"
+
+
+def test_it_renders_dates_for_an_english_reader_as_iso_with_the_roc_year_in_sentences() -> None:
+    day = datetime.date(2026, 12, 7)
+    with translation.override("en"):
+        assert render("{{ d|roc }}", d=day) == "2026-12-07"
+        assert render('{{ d|roc:"long" }}', d=day) == "2026-12-07 (ROC 115)"
+    with translation.override("zh-hant"):
+        assert render('{{ d|roc:"long" }}', d=day) == "115年12月7日"

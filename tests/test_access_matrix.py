@@ -468,6 +468,29 @@ MATRIX: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, int]]] = {
 }
 
 
+# URL names of the matrix that are no page a person reads: files, JSON, HTMX fragments, the log-in page
+# (checked signed out), and the API's own documentation page (drawn by the API library).
+NOT_PAGES = {
+    "health",
+    "login",
+    "cases:mine_export",
+    "reporting:download",
+    "geo:geojson",
+    "geo:map_svg",
+    "referrals:service_options",
+    "people:relation_candidates",
+    "people:member_candidates",
+    "api:openapi-view",
+    "intake:candidates",
+    "reporting:job",
+}
+PAGE_NAMES = sorted(
+    name
+    for name, (method, _kwargs, _expected) in MATRIX.items()
+    if method == "get" and name not in NOT_PAGES and not name.startswith("api:")
+)
+
+
 def pattern_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
     names: set[str] = set()
     for entry in (resolver or get_resolver()).url_patterns:

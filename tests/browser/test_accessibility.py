@@ -22,7 +22,7 @@ from django.conf import settings
 from safetynet.demo.generator import PERSONAS
 from tests.browser.conftest import PASSWORD, SECOND_STEP_ACCOUNTS, run_in_server
 from tests.browser.test_personas import shot
-from tests.test_access_matrix import ANON, CASE_KIND_MATRIX, MATRIX
+from tests.test_access_matrix import ANON, CASE_KIND_MATRIX, MATRIX, PAGE_NAMES
 
 # The pages are the same on either database: the audit runs once, on SQLite (`make test`).
 pytestmark = pytest.mark.skipif(
@@ -34,27 +34,6 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-# URL names of the matrix that are no page a person reads: files, JSON, HTMX fragments, the log-in page
-# (checked signed out), and the API's own documentation page (drawn by the API library).
-NOT_PAGES = {
-    "health",
-    "login",
-    "cases:mine_export",
-    "reporting:download",
-    "geo:geojson",
-    "geo:map_svg",
-    "referrals:service_options",
-    "people:relation_candidates",
-    "people:member_candidates",
-    "api:openapi-view",
-    "intake:candidates",
-    "reporting:job",
-}
-PAGE_NAMES = sorted(
-    name
-    for name, (method, _kwargs, _expected) in MATRIX.items()
-    if method == "get" and name not in NOT_PAGES and not name.startswith("api:")
-)
 CASE_KINDS = sorted(CASE_KIND_MATRIX)
 USERNAMES = [persona.username for persona in PERSONAS]
 

@@ -67,7 +67,7 @@ class CoCase(models.Model):
 
 
 class Case(models.Model):
-    route = models.CharField(_("service route"), max_length=10)
+    route = models.CharField(_("route"), max_length=10)
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="cases", verbose_name=_("client")
     )
@@ -102,7 +102,7 @@ class Case(models.Model):
     lists = models.JSONField(_("monitoring lists"), default=list, blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("case closed at"), null=True, blank=True)
     cocase = models.ForeignKey(
         CoCase,
         on_delete=models.PROTECT,
@@ -430,7 +430,7 @@ class FollowUpTask(models.TextChoices):
 class FollowUpRule(models.Model):
     """How often a route's cases are visited (or re-tested) at each risk level (DOMAIN §5, editable)."""
 
-    route = models.CharField(_("service route"), max_length=10)
+    route = models.CharField(_("route"), max_length=10)
     risk_level = models.CharField(
         _("risk level"),
         max_length=10,

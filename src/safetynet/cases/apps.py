@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "safetynet.cases"
-    verbose_name = "個案"
+    verbose_name = _("Cases")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

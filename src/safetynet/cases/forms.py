@@ -7,10 +7,12 @@ the wording shown is the wording scored, and `answers()` gives the dict `service
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases.models import Contact, ContactKind
@@ -126,7 +128,9 @@ class ErrorForm(forms.Form):
 # --- assessments --------------------------------------------------------------------------------------
 
 
-def _radio(label: str, choices: list[tuple[Any, str]], required: bool = True) -> forms.ChoiceField:
+def _radio(
+    label: str, choices: Sequence[tuple[Any, str | Promise]], required: bool = True
+) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, required=required)
 
 
@@ -195,7 +199,7 @@ class Bsrs5Form(AnswersForm):
         return sum(int(v) for v in self._values(names) if v in valid)
 
 
-YES_NO = [("1", "是"), ("0", "否")]
+YES_NO = [("1", _("Yes")), ("0", _("No"))]
 
 
 class TipvdaForm(AnswersForm):
@@ -257,7 +261,7 @@ class SdmRiskForm(AnswersForm):
         return {"answers": {item.code: int(self.cleaned_data[item.code]) for item in sdm.RISK.items}}
 
 
-GRADE_LABEL = {"high": "高", "medium": "中", "low": "低"}
+GRADE_LABEL = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
 
 
 class VulnerabilityForm(AnswersForm):

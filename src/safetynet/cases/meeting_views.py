@@ -233,7 +233,10 @@ class MeetingForm(forms.Form):
 
 
 def default_title(day: datetime.date) -> str:
-    return f"高危機網絡會議 {rocdate.to_roc_year(day)}年{day.month}月"
+    return _("High-risk network meeting %(year)s/%(month)s") % {
+        "year": rocdate.to_roc_year(day),
+        "month": day.month,
+    }
 
 
 @kinds_required(K.SUPERVISOR)

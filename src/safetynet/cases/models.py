@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.core.choices import Labels
@@ -31,9 +32,9 @@ OPEN_STATUSES = tuple(sorted(OPEN))
 
 
 class RiskLevel(models.TextChoices):
-    HIGH = "high", "高"
-    MEDIUM = "medium", "中"
-    LOW = "low", "低"
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -54,31 +55,35 @@ class CoCase(models.Model):
     """A person served by two or more routes at once (共案): one lead case, a shared timeline."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cocases")
-    lead = models.ForeignKey("Case", on_delete=models.PROTECT, related_name="+", verbose_name="主責個案")
-    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+    lead = models.ForeignKey("Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("lead case"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "共案"
-        verbose_name_plural = "共案"
+        verbose_name = _("co-case")
+        verbose_name_plural = _("co-cases")
 
     def __str__(self) -> str:
-        return f"共案 {self.pk}"
+        return gettext("Co-case %(id)s") % {"id": self.pk}
 
 
 class Case(models.Model):
-    route = models.CharField("服務路徑", max_length=10)
+    route = models.CharField(_("route"), max_length=10)
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="cases", verbose_name="個案"
+        "people.Person", on_delete=models.PROTECT, related_name="cases", verbose_name=_("client")
     )
-    area = models.ForeignKey("geo.County", on_delete=models.PROTECT, related_name="+", verbose_name="縣市")
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name="單位")
+    area = models.ForeignKey(
+        "geo.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
+    )
     lead = models.ForeignKey(
         "org.Staff",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="cases",
-        verbose_name="主責社工",
+        verbose_name=_("lead worker"),
     )
     suggested_lead = models.ForeignKey(
         "org.Staff",
@@ -86,34 +91,39 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="建議社工",
+        verbose_name=_("suggested worker"),
     )
     status = models.CharField(
-        "狀態", max_length=20, choices=CASE_STATUS_LABELS.choices, default=CaseStatus.PENDING.value
+        _("status"), max_length=20, choices=CASE_STATUS_LABELS.choices, default=CaseStatus.PENDING.value
     )
-    priority = models.PositiveSmallIntegerField("優先等級", null=True, blank=True)
-    grade = models.CharField("分級", max_length=20, blank=True)
-    classification = models.CharField("分類", max_length=20, blank=True)
-    lists = models.JSONField("列管", default=list, blank=True)
-    opened_at = models.DateTimeField("開案時間")
-    assigned_at = models.DateTimeField("派案時間", null=True, blank=True)
-    closed_at = models.DateTimeField("結案時間", null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    classification = models.CharField(_("classification"), max_length=20, blank=True)
+    lists = models.JSONField(_("monitoring lists"), default=list, blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("case closed at"), null=True, blank=True)
     cocase = models.ForeignKey(
-        CoCase, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="共案"
+        CoCase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("co-case"),
     )
     co_workers = models.ManyToManyField(
-        "org.Staff", blank=True, related_name="co_worked_cases", verbose_name="協同社工"
+        "org.Staff", blank=True, related_name="co_worked_cases", verbose_name=_("co-workers")
     )
-    risk_level = models.CharField("風險等級", max_length=10, choices=RiskLevel.choices, blank=True)
-    risk_set_at = models.DateTimeField("風險評定時間", null=True, blank=True)
-    high_risk = models.BooleanField("高危機列管", default=False)
-    high_risk_since = models.DateTimeField("列管起", null=True, blank=True)
-    plan_goals = EncryptedTextField("服務目標", blank=True)
-    plan_tasks = EncryptedTextField("處遇工作", blank=True)
-    plan_review_on = models.DateField("計畫檢視日", null=True, blank=True)
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, blank=True)
+    risk_set_at = models.DateTimeField(_("risk level set at"), null=True, blank=True)
+    high_risk = models.BooleanField(_("listed as high risk"), default=False)
+    high_risk_since = models.DateTimeField(_("listed since"), null=True, blank=True)
+    plan_goals = EncryptedTextField(_("service goals"), blank=True)
+    plan_tasks = EncryptedTextField(_("intervention tasks"), blank=True)
+    plan_review_on = models.DateField(_("plan review date"), null=True, blank=True)
     # Optimistic locking: every edit names the version it read; a stale one is refused, not overwritten.
-    version = models.PositiveIntegerField("版本", default=1)
-    updated_at = models.DateTimeField("最後修改", null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("last modified"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -121,8 +131,8 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "個案"
-        verbose_name_plural = "個案"
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         ordering = ["-opened_at", "-id"]
         indexes = [
             models.Index(fields=["person", "route", "status"]),
@@ -132,7 +142,7 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"個案 {self.pk}"
+        return gettext("Case %(id)s") % {"id": self.pk}
 
     @property
     def is_open(self) -> bool:
@@ -144,13 +154,13 @@ class CaseReport(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reports")
     report = models.ForeignKey("intake.Report", on_delete=models.PROTECT, related_name="case_links")
-    re_report = models.BooleanField("續報", default=False)
-    after_closure = models.BooleanField("結案後再通報", default=False)
-    attached_at = models.DateTimeField("併案時間")
+    re_report = models.BooleanField(_("re-report"), default=False)
+    after_closure = models.BooleanField(_("reported again after closure"), default=False)
+    attached_at = models.DateTimeField(_("attached at"))
 
     class Meta:
-        verbose_name = "個案通報"
-        verbose_name_plural = "個案通報"
+        verbose_name = _("case report")
+        verbose_name_plural = _("case reports")
         ordering = ["attached_at", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "report"], name="case_report_once")]
 
@@ -167,8 +177,8 @@ class ClockQuerySet(models.QuerySet["Clock"]):
 class Clock(models.Model):
     """A legal or default deadline (DOMAIN §5) on a report's screening or on a case."""
 
-    name = models.CharField("時限代碼", max_length=40)
-    label = models.CharField("時限", max_length=60)
+    name = models.CharField(_("clock code"), max_length=40)
+    label = models.CharField(_("clock"), max_length=60)
     report = models.ForeignKey(
         "intake.Report", on_delete=models.PROTECT, null=True, blank=True, related_name="clocks"
     )
@@ -179,11 +189,11 @@ class Clock(models.Model):
         null=True,
         blank=True,
         related_name="clocks",
-        verbose_name="單位",
+        verbose_name=_("unit"),
     )
-    starts_at = models.DateTimeField("起算")
-    due_at = models.DateTimeField("期限")
-    met_at = models.DateTimeField("完成時間", null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    due_at = models.DateTimeField(_("due at"))
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     met_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -191,15 +201,15 @@ class Clock(models.Model):
     met_by_contact = models.ForeignKey(
         "Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="met_clocks"
     )
-    overdue_at = models.DateTimeField("標記逾期", null=True, blank=True)
-    cancelled_at = models.DateTimeField("撤銷時間", null=True, blank=True)
-    cancel_reason = models.CharField("撤銷原因", max_length=200, blank=True)
+    overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
 
     objects = ClockQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "時限"
-        verbose_name_plural = "時限"
+        verbose_name = _("clock")
+        verbose_name_plural = _("clocks")
         ordering = ["due_at", "id"]
         indexes = [
             models.Index(fields=["unit", "due_at"]),
@@ -230,17 +240,19 @@ class StatusChange(models.Model):
     """Every move of a case's status, so a reopened case keeps its whole history."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField("原狀態", max_length=20, choices=CASE_STATUS_LABELS.choices, blank=True)
-    to_status = models.CharField("新狀態", max_length=20, choices=CASE_STATUS_LABELS.choices)
-    at = models.DateTimeField("時間")
+    from_status = models.CharField(
+        _("previous status"), max_length=20, choices=CASE_STATUS_LABELS.choices, blank=True
+    )
+    to_status = models.CharField(_("new status"), max_length=20, choices=CASE_STATUS_LABELS.choices)
+    at = models.DateTimeField(_("time"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reason = models.CharField("原因", max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "狀態異動"
-        verbose_name_plural = "狀態異動"
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -248,18 +260,18 @@ class StatusChange(models.Model):
 
 
 class ContactKind(models.TextChoices):
-    HOME_VISIT = "home_visit", "家訪"
-    PHONE = "phone", "電訪"
-    INTERVIEW = "interview", "面談"
-    OUTREACH = "outreach", "外展"
-    NETWORK = "network", "網絡聯繫"
+    HOME_VISIT = "home_visit", _("Home visit")
+    PHONE = "phone", _("Phone call")
+    INTERVIEW = "interview", _("Interview")
+    OUTREACH = "outreach", _("Outreach")
+    NETWORK = "network", _("Network contact")
 
 
 class EnteredInError(models.Model):
     """Case records are never deleted: a wrong one is marked, with who and why, and drops out of counts."""
 
-    entered_in_error_at = models.DateTimeField("標記誤植", null=True, blank=True)
-    error_reason = models.CharField("誤植原因", max_length=200, blank=True)
+    entered_in_error_at = models.DateTimeField(_("marked entered in error at"), null=True, blank=True)
+    error_reason = models.CharField(_("reason entered in error"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -273,29 +285,29 @@ class RecordQuerySet(models.QuerySet[models.Model]):
 class Contact(EnteredInError):
     """A contact with the person or the network (家訪, 電訪, 面談, 外展, 網絡聯繫)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts", verbose_name="個案")
-    kind = models.CharField("方式", max_length=20, choices=ContactKind.choices)
-    occurred_at = models.DateTimeField("時間")
-    minutes = models.PositiveSmallIntegerField("時長（分）")
-    place = models.CharField("地點", max_length=100, blank=True)
-    with_whom = models.CharField("對象", max_length=100, blank=True)
-    note = EncryptedTextField("紀錄", blank=True)
-    next_step = EncryptedTextField("下一步", blank=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("case"))
+    kind = models.CharField(_("contact kind"), max_length=20, choices=ContactKind.choices)
+    occurred_at = models.DateTimeField(_("time"))
+    minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    with_whom = models.CharField(_("with whom"), max_length=100, blank=True)
+    note = EncryptedTextField(_("contact note"), blank=True)
+    next_step = EncryptedTextField(_("next step"), blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="紀錄人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
-    recorded_at = models.DateTimeField("登打時間")
+    recorded_at = models.DateTimeField(_("entered at"))
     idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
     # Its author may correct it for a day (`EDIT_WINDOW`); each correction keeps the replaced values as a
     # `ContactRevision`, and names the version it read, so a stale edit is refused, not overwritten.
-    version = models.PositiveIntegerField("版本", default=1)
-    edited_at = models.DateTimeField("最後修改", null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    edited_at = models.DateTimeField(_("last modified"), null=True, blank=True)
 
     objects = RecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "接觸紀錄"
-        verbose_name_plural = "接觸紀錄"
+        verbose_name = _("contact record")
+        verbose_name_plural = _("contact records")
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["case", "occurred_at"]),
@@ -337,28 +349,28 @@ class ContactRevision(models.Model):
     them and when, and who replaced them when. The notes stay encrypted as on the contact."""
 
     contact = models.ForeignKey(
-        Contact, on_delete=models.PROTECT, related_name="revisions", verbose_name="接觸紀錄"
+        Contact, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("contact record")
     )
-    version = models.PositiveIntegerField("版本")
-    kind = models.CharField("方式", max_length=20, choices=ContactKind.choices)
-    occurred_at = models.DateTimeField("時間")
-    minutes = models.PositiveSmallIntegerField("時長（分）")
-    place = models.CharField("地點", max_length=100, blank=True)
-    with_whom = models.CharField("對象", max_length=100, blank=True)
-    note = EncryptedTextField("紀錄", blank=True)
-    next_step = EncryptedTextField("下一步", blank=True)
+    version = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("contact kind"), max_length=20, choices=ContactKind.choices)
+    occurred_at = models.DateTimeField(_("time"))
+    minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    with_whom = models.CharField(_("with whom"), max_length=100, blank=True)
+    note = EncryptedTextField(_("contact note"), blank=True)
+    next_step = EncryptedTextField(_("next step"), blank=True)
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="撰寫人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
     )
-    written_at = models.DateTimeField("撰寫時間")
+    written_at = models.DateTimeField(_("written at"))
     replaced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="修改人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("replaced by")
     )
-    replaced_at = models.DateTimeField("修改時間")
+    replaced_at = models.DateTimeField(_("replaced at"))
 
     class Meta:
-        verbose_name = "接觸紀錄修改前版本"
-        verbose_name_plural = "接觸紀錄修改前版本"
+        verbose_name = _("contact revision")
+        verbose_name_plural = _("contact revisions")
         ordering = ["contact_id", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["contact", "version"], name="contact_revision_once"),
@@ -371,29 +383,31 @@ class ContactRevision(models.Model):
 class Assessment(EnteredInError):
     """A scored instrument (`safetynet.domain.instruments`): the answers, and the result they gave."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments", verbose_name="個案")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("case")
+    )
     contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
     )
-    instrument = models.CharField("量表", max_length=20)
-    answers = models.JSONField("作答")
-    total = models.IntegerField("總分", null=True, blank=True)
-    band = models.CharField("結果", max_length=20)
-    label = models.CharField("結果說明", max_length=100)
-    risk = models.CharField("風險", max_length=10, choices=RiskLevel.choices)
-    result = models.JSONField("結果明細", default=dict)
-    assessed_at = models.DateTimeField("評估時間")
+    instrument = models.CharField(_("instrument"), max_length=20)
+    answers = models.JSONField(_("answers"))
+    total = models.IntegerField(_("total score"), null=True, blank=True)
+    band = models.CharField(_("result"), max_length=20)
+    label = models.CharField(_("result label"), max_length=100)
+    risk = models.CharField(_("risk"), max_length=10, choices=RiskLevel.choices)
+    result = models.JSONField(_("result details"), default=dict)
+    assessed_at = models.DateTimeField(_("assessed at"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="評估人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed by")
     )
-    recorded_at = models.DateTimeField("登打時間")
+    recorded_at = models.DateTimeField(_("entered at"))
     idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "評估"
-        verbose_name_plural = "評估"
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
         ordering = ["-assessed_at", "-id"]
         indexes = [models.Index(fields=["case", "instrument", "assessed_at"])]
         constraints = [
@@ -409,24 +423,30 @@ class Assessment(EnteredInError):
 
 
 class FollowUpTask(models.TextChoices):
-    VISIT = "visit", "訪視"
-    BSRS5 = "bsrs5", "BSRS-5 施測"
+    VISIT = "visit", _("Visit")
+    BSRS5 = "bsrs5", _("BSRS-5 test")
 
 
 class FollowUpRule(models.Model):
     """How often a route's cases are visited (or re-tested) at each risk level (DOMAIN §5, editable)."""
 
-    route = models.CharField("服務路徑", max_length=10)
+    route = models.CharField(_("route"), max_length=10)
     risk_level = models.CharField(
-        "風險等級", max_length=10, choices=RiskLevel.choices, blank=True, help_text="空白：不分等級"
+        _("risk level"),
+        max_length=10,
+        choices=RiskLevel.choices,
+        blank=True,
+        help_text=_("Blank: every level"),
     )
-    task = models.CharField("工作", max_length=10, choices=FollowUpTask.choices, default=FollowUpTask.VISIT)
-    interval_days = models.PositiveSmallIntegerField("間隔（日）")
-    note = models.CharField("依據", max_length=200, blank=True)
+    task = models.CharField(
+        _("task"), max_length=10, choices=FollowUpTask.choices, default=FollowUpTask.VISIT
+    )
+    interval_days = models.PositiveSmallIntegerField(_("interval (days)"))
+    note = models.CharField(_("basis"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "追蹤頻率"
-        verbose_name_plural = "追蹤頻率"
+        verbose_name = _("follow-up rule")
+        verbose_name_plural = _("follow-up rules")
         ordering = ["route", "task", "risk_level"]
         constraints = [
             models.UniqueConstraint(fields=["route", "risk_level", "task"], name="follow_up_rule_once"),
@@ -440,42 +460,42 @@ class FollowUpRule(models.Model):
 
 
 class ClosureReason(models.TextChoices):
-    GOALS_MET = "goals_met", "服務目標達成"
-    MOVED = "moved", "遷出轄區"
-    DIED = "died", "死亡"
-    REFUSED = "refused", "拒絕服務"
-    TRANSFERRED = "transferred", "轉介或移轉"
-    OTHER = "other", "其他"
+    GOALS_MET = "goals_met", _("Service goals met")
+    MOVED = "moved", _("Moved out of the area")
+    DIED = "died", _("Died")
+    REFUSED = "refused", _("Refused service")
+    TRANSFERRED = "transferred", _("Referred or transferred")
+    OTHER = "other", _("Other")
 
 
 class Closure(models.Model):
     """A worker's request to close a case and the supervisor's decision on it."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closures", verbose_name="個案")
-    reason = models.CharField("結案原因", max_length=20, choices=ClosureReason.choices)
-    checklist = models.JSONField("檢核項目", default=list)
-    summary = EncryptedTextField("結案摘要", blank=True)
-    open_clocks_reason = models.CharField("未完成時限說明", max_length=300, blank=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closures", verbose_name=_("case"))
+    reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices)
+    checklist = models.JSONField(_("checklist"), default=list)
+    summary = EncryptedTextField(_("closure summary"), blank=True)
+    open_clocks_reason = models.CharField(_("why clocks are still running"), max_length=300, blank=True)
     previous_status = models.CharField(max_length=20, choices=CASE_STATUS_LABELS.choices)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申請人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
-    requested_at = models.DateTimeField("申請時間")
-    approved = models.BooleanField("核准", null=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    approved = models.BooleanField(_("approval"), null=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="審核督導",
+        verbose_name=_("deciding supervisor"),
     )
-    decided_at = models.DateTimeField("審核時間", null=True, blank=True)
-    decision_note = models.CharField("審核意見", max_length=300, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "結案申請"
-        verbose_name_plural = "結案申請"
+        verbose_name = _("closure request")
+        verbose_name_plural = _("closure requests")
         ordering = ["-requested_at", "-id"]
 
     def __str__(self) -> str:
@@ -485,26 +505,26 @@ class Closure(models.Model):
 class Transfer(models.Model):
     """A case handed to another unit (of this or another county), which accepts or declines it."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers", verbose_name="個案")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("case"))
     from_unit = models.ForeignKey(
-        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="移出單位"
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("from unit")
     )
     to_unit = models.ForeignKey(
-        "org.Unit", on_delete=models.PROTECT, related_name="incoming_transfers", verbose_name="移入單位"
+        "org.Unit", on_delete=models.PROTECT, related_name="incoming_transfers", verbose_name=_("to unit")
     )
-    reason = models.CharField("移轉原因", max_length=300)
+    reason = models.CharField(_("transfer reason"), max_length=300)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField("申請時間")
-    accepted = models.BooleanField("接受", null=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    accepted = models.BooleanField(_("acceptance"), null=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField("回覆時間", null=True, blank=True)
-    decision_note = models.CharField("回覆說明", max_length=300, blank=True)
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decision_note = models.CharField(_("answer note"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "移轉"
-        verbose_name_plural = "移轉"
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
         ordering = ["-requested_at", "-id"]
 
     def __str__(self) -> str:
@@ -512,29 +532,29 @@ class Transfer(models.Model):
 
 
 class SupervisionKind(models.TextChoices):
-    INTERNAL = "internal", "內督"
-    EXTERNAL = "external", "外督"
+    INTERNAL = "internal", _("Internal supervision")
+    EXTERNAL = "external", _("External supervision")
 
 
 class SupervisionSession(models.Model):
     """A supervision session (督導) of a unit: who attended and which cases were discussed."""
 
     unit = models.ForeignKey(
-        "org.Unit", on_delete=models.PROTECT, related_name="supervisions", verbose_name="單位"
+        "org.Unit", on_delete=models.PROTECT, related_name="supervisions", verbose_name=_("unit")
     )
-    kind = models.CharField("類別", max_length=10, choices=SupervisionKind.choices)
-    held_on = models.DateField("日期")
-    minutes = models.PositiveSmallIntegerField("時長（分）", null=True, blank=True)
-    supervisor_name = models.CharField("督導者", max_length=60)
-    attendees = models.ManyToManyField("org.Staff", related_name="supervisions", verbose_name="出席人員")
+    kind = models.CharField(_("supervision kind"), max_length=10, choices=SupervisionKind.choices)
+    held_on = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), null=True, blank=True)
+    supervisor_name = models.CharField(_("supervised by"), max_length=60)
+    attendees = models.ManyToManyField("org.Staff", related_name="supervisions", verbose_name=_("attendees"))
     cases = models.ManyToManyField(Case, through="SupervisionCase", related_name="supervisions")
-    notes = EncryptedTextField("紀錄", blank=True)
+    notes = EncryptedTextField(_("session notes"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField("登打時間")
+    recorded_at = models.DateTimeField(_("entered at"))
 
     class Meta:
-        verbose_name = "督導紀錄"
-        verbose_name_plural = "督導紀錄"
+        verbose_name = _("supervision session")
+        verbose_name_plural = _("supervision sessions")
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
@@ -544,11 +564,11 @@ class SupervisionSession(models.Model):
 class SupervisionCase(models.Model):
     session = models.ForeignKey(SupervisionSession, on_delete=models.PROTECT, related_name="case_notes")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervision_notes")
-    note = EncryptedTextField("督導意見", blank=True)
+    note = EncryptedTextField(_("supervisor's note"), blank=True)
 
     class Meta:
-        verbose_name = "個案督導意見"
-        verbose_name_plural = "個案督導意見"
+        verbose_name = _("case supervision note")
+        verbose_name_plural = _("case supervision notes")
         constraints = [models.UniqueConstraint(fields=["session", "case"], name="supervision_case_once")]
 
     def __str__(self) -> str:
@@ -558,16 +578,18 @@ class SupervisionCase(models.Model):
 class RiskMeeting(models.Model):
     """The monthly high-risk IPV network meeting (高危機網絡會議) of a county."""
 
-    area = models.ForeignKey("geo.County", on_delete=models.PROTECT, related_name="+", verbose_name="縣市")
-    held_on = models.DateField("日期")
-    title = models.CharField("會議名稱", max_length=100)
-    attendees = models.TextField("出席單位", blank=True)
+    area = models.ForeignKey(
+        "geo.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("meeting title"), max_length=100)
+    attendees = models.TextField(_("attending units"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField("登打時間")
+    recorded_at = models.DateTimeField(_("entered at"))
 
     class Meta:
-        verbose_name = "高危機網絡會議"
-        verbose_name_plural = "高危機網絡會議"
+        verbose_name = _("high-risk network meeting")
+        verbose_name_plural = _("high-risk network meetings")
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
@@ -575,19 +597,19 @@ class RiskMeeting(models.Model):
 
 
 class MeetingDecision(models.TextChoices):
-    KEEP = "keep", "持續列管"
-    DELIST = "delist", "解除列管"
+    KEEP = "keep", _("Keep listed")
+    DELIST = "delist", _("Delist")
 
 
 class RiskMeetingCase(models.Model):
     meeting = models.ForeignKey(RiskMeeting, on_delete=models.PROTECT, related_name="decisions")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meeting_decisions")
-    decision = models.CharField("決議", max_length=10, choices=MeetingDecision.choices)
-    note = EncryptedTextField("決議內容", blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=MeetingDecision.choices)
+    note = EncryptedTextField(_("decision details"), blank=True)
 
     class Meta:
-        verbose_name = "會議決議"
-        verbose_name_plural = "會議決議"
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
         constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="meeting_case_once")]
 
     def __str__(self) -> str:

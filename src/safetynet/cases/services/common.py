@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from safetynet.cases.models import (
@@ -48,6 +48,13 @@ class EditConflict(DomainError):
             field="version",
         )
         self.case = case
+
+
+def zh_hant(label: Any) -> str:
+    """A label as the records keep it (a status change's reason, a clock's label, a notification's
+    value): in zh-Hant, whatever the language of the page that wrote it."""
+    with translation.override("zh-hant"):
+        return str(label)
 
 
 def case_url(case: Case) -> str:
@@ -183,7 +190,7 @@ def replan(case: Case, at: datetime.datetime) -> None:
             cancelled_at=at, cancel_reason="依最新紀錄或風險等級重新排定"
         )
         resolve_notifications(Clock, ids=[c.pk for c in current], kinds=("overdue",), at=at)
-        level = case.get_risk_level_display() if case.risk_level else "未評估"
+        level = zh_hant(case.get_risk_level_display()) if case.risk_level else "未評估"
         Clock.objects.create(
             name=task,
             label=f"{TASK_LABEL[task]}（風險{level}，每{days}日）",

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
 from safetynet.cases.models import OPEN_STATUSES, Case, CaseReport, Clock, CoCase, StatusChange
@@ -210,11 +211,11 @@ def assign_case(case: Case, worker: Staff, *, by: Any, at: datetime.datetime | N
     at = at or timezone.now()
     locked = lock(case)
     if locked.status != CaseStatus.PENDING:
-        raise DomainError("此案已分派", field="worker")
+        raise DomainError(gettext("This case has already been assigned."), field="worker")
     if worker.unit_id != locked.unit_id or worker.role.kind != AccessKind.CASEWORKER:
-        raise DomainError("只能分派給本單位的個案工作者", field="worker")
+        raise DomainError(gettext("Assign the case to a caseworker of its unit."), field="worker")
     if not worker.is_active(timezone.localdate(at)):
-        raise DomainError("此人員已離職", field="worker")
+        raise DomainError(gettext("This worker has left."), field="worker")
     _assign(locked, worker, at, by)
     return locked
 
@@ -224,13 +225,15 @@ def meet_clock(clock: Clock, *, at: datetime.datetime, by: Any) -> Clock:
     """Record when what the clock asked for was done (a first visit, an assessment report)."""
     locked = Clock.objects.select_for_update().get(pk=clock.pk)
     if locked.met_at is not None or locked.cancelled_at is not None:
-        raise DomainError("此時限已完成或已撤銷", field="met_at")
+        raise DomainError(gettext("This clock has already been met or cancelled."), field="met_at")
     if locked.name == RESPONSE_CLOCK:
-        raise DomainError("轉介回覆時限於合作單位回覆時完成", field="met_at")
+        raise DomainError(
+            gettext("A referral's answer clock is met when the partner answers."), field="met_at"
+        )
     if at > timezone.now() + datetime.timedelta(minutes=5):
-        raise DomainError("完成時間不能在未來", field="met_at")
+        raise DomainError(gettext("The time it was met cannot be in the future."), field="met_at")
     if at < locked.starts_at:
-        raise DomainError("完成時間早於起算時間", field="met_at")
+        raise DomainError(gettext("The time it was met is before the clock started."), field="met_at")
     locked.met_at, locked.met_by = at, by
     locked.save(update_fields=["met_at", "met_by"])
     resolve_notifications(locked, kinds=("overdue",))

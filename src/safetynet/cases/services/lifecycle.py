@@ -9,8 +9,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_noop as N_
-from django.utils.translation import ngettext
 
 from safetynet.cases.models import (
     Case,
@@ -30,6 +30,7 @@ from safetynet.cases.services.common import (
     replan,
     supervisors_of,
     touch,
+    zh_hant,
 )
 from safetynet.core import words
 from safetynet.core.errors import DomainError, Problems
@@ -38,10 +39,10 @@ from safetynet.domain.casestatus import CaseStatus
 from safetynet.org.models import AccessKind, Staff, Unit
 
 CLOSURE_CHECKLIST = {
-    "plan_reviewed": "服務計畫目標已逐項檢視",
-    "last_assessment": "已完成結案前評估",
-    "family_informed": "已告知案主或案家結案",
-    "network_informed": "已通知相關網絡單位",
+    "plan_reviewed": gettext_lazy("The service plan's goals were reviewed one by one"),
+    "last_assessment": gettext_lazy("The assessment before closing is done"),
+    "family_informed": gettext_lazy("The person or family was told of the closure"),
+    "network_informed": gettext_lazy("The network partners concerned were told"),
 }
 REQUIRED_CHECKS = ("plan_reviewed",)
 # The clocks of the visit plan (`replan`), which a receiving unit starts again.
@@ -129,7 +130,7 @@ def request_closure(
         )
     problems.check()
     previous = locked.status
-    move(locked, CaseStatus.REVIEW, by=by, at=at, reason=ClosureReason(reason).label)
+    move(locked, CaseStatus.REVIEW, by=by, at=at, reason=zh_hant(ClosureReason(reason).label))
     closure = Closure.objects.create(
         case=locked,
         reason=reason,
@@ -144,7 +145,7 @@ def request_closure(
         supervisors_of(locked.unit),
         kind="closure",
         template=N_("Closure to review: %(name)s (%(reason)s)"),
-        params={"name": locked.person.name, "reason": str(ClosureReason(reason).label)},
+        params={"name": locked.person.name, "reason": zh_hant(ClosureReason(reason).label)},
         url=case_url(locked),
         subject=closure,
         at=at,
@@ -172,7 +173,7 @@ def decide_closure(
     resolve_notifications(fresh, kinds=("closure",), at=at)
     params = {"name": locked.person.name, "note": note.strip()}
     if approve:
-        move(locked, CaseStatus.CLOSED, by=by, at=at, reason=fresh.get_reason_display())
+        move(locked, CaseStatus.CLOSED, by=by, at=at, reason=zh_hant(fresh.get_reason_display()))
         cancel_clocks(locked, "結案", at)
         template = N_("Closure approved: %(name)s")
     else:

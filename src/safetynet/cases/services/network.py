@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safetynet.cases.models import (
     Assessment,
@@ -50,20 +51,20 @@ def record_supervision(
     """A 內督 or 外督 session: date, who led it, who attended, the cases discussed with a note on each."""
     at = at or timezone.now()
     if kind not in SupervisionKind.values:
-        raise DomainError("請選擇內督或外督", field="kind")
+        raise DomainError(_("Choose internal or external supervision."), field="kind")
     if held_on > timezone.localdate(at):
-        raise DomainError("日期不能在未來", field="held_on")
+        raise DomainError(_("The date must not be in the future."), field="held_on")
     if not supervisor_name.strip():
-        raise DomainError("請填督導者", field="supervisor_name")
+        raise DomainError(_("Fill in who supervised."), field="supervisor_name")
     people = list(attendees)
     if not people:
-        raise DomainError("請選擇出席人員", field="attendees")
+        raise DomainError(_("Choose the attendees."), field="attendees")
     if any(p.unit_id != unit.pk for p in people):
-        raise DomainError("出席人員須為本單位人員", field="attendees")
+        raise DomainError(_("The attendees must be staff of the unit."), field="attendees")
     if minutes is not None and not 1 <= minutes <= 24 * 60:
-        raise DomainError("時長應為 1 到 1440 分鐘", field="minutes")
+        raise DomainError(_("The duration is 1 to 1440 minutes."), field="minutes")
     if any(c.case.unit_id != unit.pk for c in cases):
-        raise DomainError("討論的個案須為本單位個案", field="cases")
+        raise DomainError(_("The cases discussed must be cases of the unit."), field="cases")
     session = SupervisionSession.objects.create(
         unit=unit,
         kind=kind,
@@ -105,13 +106,13 @@ def record_risk_meeting(
     at = at or timezone.now()
     tipvda_high = current_rule_set().tipvda_high
     if held_on > timezone.localdate(at):
-        raise DomainError("日期不能在未來", field="held_on")
+        raise DomainError(_("The date must not be in the future."), field="held_on")
     if not title.strip():
-        raise DomainError("請填會議名稱", field="title")
+        raise DomainError(_("Fill in the meeting's title."), field="title")
     if not decisions:
-        raise DomainError("請至少對一案作成決議", field="decisions")
+        raise DomainError(_("Decide on at least one case."), field="decisions")
     if len({item.case.pk for item in decisions}) != len(decisions):
-        raise DomainError("同一案只能有一項決議", field="decisions")
+        raise DomainError(_("A case can have only one decision."), field="decisions")
     meeting = RiskMeeting.objects.create(
         area_id=area,
         held_on=held_on,
@@ -124,9 +125,11 @@ def record_risk_meeting(
         case = lock(item.case)
         field = f"decision-{case.pk}"
         if item.decision not in MeetingDecision.values:
-            raise DomainError("請選擇決議", field=field)
+            raise DomainError(_("Choose a decision."), field=field)
         if case.area_id != area or not case.high_risk:
-            raise DomainError(f"個案 {case.pk} 不在本縣市高危機列管名單", field=field)
+            raise DomainError(
+                _("Case %(id)s is not on the county's high-risk list.") % {"id": case.pk}, field=field
+            )
         if item.decision == MeetingDecision.DELIST:
             tests = cast("QuerySet[Assessment]", case.assessments.valid().filter(instrument="tipvda"))
             if case.high_risk_since is not None:
@@ -134,7 +137,12 @@ def record_risk_meeting(
             retest = tests.order_by("-assessed_at", "-pk").first()
             if retest is None or retest.total is None or retest.total >= tipvda_high:
                 raise DomainError(
-                    f"個案 {case.pk} 尚無列管後低於 {tipvda_high} 分的 TIPVDA 複評，不能解除列管", field=field
+                    _(
+                        "Case %(id)s has no TIPVDA re-test below %(high)s since it was listed: "
+                        "it cannot be delisted."
+                    )
+                    % {"id": case.pk, "high": tipvda_high},
+                    field=field,
                 )
             case.high_risk = False
             case.lists = [code for code in case.lists if code != HIGH_RISK_LIST]

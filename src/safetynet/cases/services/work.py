@@ -243,14 +243,16 @@ def record_assessment(
     at = at or timezone.now()
     locked = lock(case)
     if instrument not in instruments.INSTRUMENTS:
-        raise DomainError("請選擇量表", field="instrument")
+        raise DomainError(_("Choose an instrument."), field="instrument")
     _check_when(locked, assessed_at, "assessed_at")
     if contact is not None and contact.case_id != locked.pk:
-        raise DomainError("接觸紀錄不屬於此案", field="contact")
+        raise DomainError(_("The contact record is not one of this case's."), field="contact")
     try:
         result = score(instrument, answers)
     except ValueError as exc:
-        raise DomainError(f"作答有誤：{exc}", field="answers") from exc
+        raise DomainError(
+            _("The answers are not valid: %(problem)s") % {"problem": exc}, field="answers"
+        ) from exc
     assessment = Assessment.objects.create(
         case=locked,
         contact=contact,
@@ -305,12 +307,12 @@ def _set_risk(case: Case, by: Any, at: datetime.datetime) -> None:
 def mark_entered_in_error(record: Contact | Assessment, *, reason: str, by: Any) -> None:
     """A wrong contact or assessment is marked, never deleted; the risk and the plan are worked out again."""
     if not reason.strip():
-        raise DomainError("請說明誤植原因", field="error_reason")
+        raise DomainError(_("Say why it was entered in error."), field="error_reason")
     at = timezone.now()
     locked = lock(record.case)
     fresh: Contact | Assessment = type(record).objects.select_for_update().get(pk=record.pk)  # type: ignore[assignment]
     if fresh.entered_in_error_at is not None:
-        raise DomainError("此筆已標記誤植", field="error_reason")
+        raise DomainError(_("This record is already marked entered in error."), field="error_reason")
     fresh.entered_in_error_at, fresh.error_reason = at, reason.strip()[:200]
     fresh.save(update_fields=["entered_in_error_at", "error_reason"])
     if isinstance(fresh, Assessment):
@@ -333,7 +335,7 @@ def update_plan(
     at = at or timezone.now()
     locked = lock(case, version)
     if review_on is not None and review_on < timezone.localdate(locked.opened_at):
-        raise DomainError("檢視日早於開案", field="plan_review_on")
+        raise DomainError(_("The review date is before the case was opened."), field="plan_review_on")
     locked.plan_goals, locked.plan_tasks, locked.plan_review_on = goals.strip(), tasks.strip(), review_on
     touch(locked, by, at, ["plan_goals", "plan_tasks", "plan_review_on"])
     return locked
@@ -353,9 +355,11 @@ def set_co_workers(
             or worker.unit_id != locked.unit_id
             or worker.pk == locked.lead_id
         ):
-            raise DomainError(f"{worker.name} 不能設為協同社工", field="co_workers")
+            raise DomainError(
+                _("%(name)s cannot be a co-worker on this case.") % {"name": worker.name}, field="co_workers"
+            )
         if not worker.is_active(timezone.localdate(at)):
-            raise DomainError(f"{worker.name} 已離職", field="co_workers")
+            raise DomainError(_("%(name)s has left.") % {"name": worker.name}, field="co_workers")
     added = [w for w in chosen if not locked.co_workers.filter(pk=w.pk).exists()]
     locked.co_workers.set(chosen)
     touch(locked, by, at, [])

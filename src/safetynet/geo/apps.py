@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GeoConfig(AppConfig):
     name = "safetynet.geo"
-    verbose_name = "地理"
+    verbose_name = _("Geography")

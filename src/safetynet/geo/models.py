@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class County(models.Model):
-    code = models.CharField("縣市代碼", max_length=5, primary_key=True)
-    name = models.CharField("名稱", max_length=10, unique=True)
-    name_en = models.CharField("英文名稱", max_length=40)
+    code = models.CharField(_("county code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=10, unique=True)
+    name_en = models.CharField(_("English name"), max_length=40)
 
     class Meta:
-        verbose_name = "縣市"
-        verbose_name_plural = "縣市"
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -20,11 +21,11 @@ class County(models.Model):
 
 
 class TownKind(models.TextChoices):
-    DISTRICT = "district", "區"
-    CITY = "city", "縣轄市"
-    URBAN_TOWNSHIP = "urban_township", "鎮"
-    TOWNSHIP = "township", "鄉"
-    MOUNTAIN = "mountain", "山地原住民鄉(區)"
+    DISTRICT = "district", _("District")
+    CITY = "city", _("County-administered city")
+    URBAN_TOWNSHIP = "urban_township", _("Urban township")
+    TOWNSHIP = "township", _("Rural township")
+    MOUNTAIN = "mountain", _("Mountain indigenous township")
 
 
 class TownQuerySet(models.QuerySet["Town"]):
@@ -34,18 +35,20 @@ class TownQuerySet(models.QuerySet["Town"]):
 
 
 class Town(models.Model):
-    code = models.CharField("鄉鎮市區代碼", max_length=8, primary_key=True)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="towns", verbose_name="縣市")
-    name = models.CharField("名稱", max_length=10)
-    kind = models.CharField("類別", max_length=20, choices=TownKind.choices)
-    population = models.PositiveIntegerField("人口數", null=True, blank=True)
-    population_as_of = models.DateField("人口統計日期", null=True, blank=True)
+    code = models.CharField(_("town code"), max_length=8, primary_key=True)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="towns", verbose_name=_("county")
+    )
+    name = models.CharField(_("name"), max_length=10)
+    kind = models.CharField(_("kind"), max_length=20, choices=TownKind.choices)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_as_of = models.DateField(_("population as of"), null=True, blank=True)
 
     objects = TownQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "鄉鎮市區"
-        verbose_name_plural = "鄉鎮市區"
+        verbose_name = _("town")
+        verbose_name_plural = _("towns")
         ordering = ["code"]
 
     def __str__(self) -> str:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgConfig(AppConfig):
     name = "safetynet.org"
-    verbose_name = "組織"
+    verbose_name = _("Organisation")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

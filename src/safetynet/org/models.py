@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from safetynet.geo.models import County, Town
 
@@ -22,28 +23,31 @@ class TeamMember(NamedTuple):
 class AccessKind(models.TextChoices):
     """What a role may do; a role's kind, not its title, decides access."""
 
-    SCREENER = "screener", "篩派"
-    CASEWORKER = "caseworker", "個案工作者"
-    SUPERVISOR = "supervisor", "督導"
-    MANAGER = "manager", "主管"
-    ADMIN = "admin", "系統管理員"
-    PARTNER = "partner", "合作單位"
-    REVIEWER = "reviewer", "中央審查"
+    SCREENER = "screener", _("Screening")
+    CASEWORKER = "caseworker", _("Case worker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("System administrator")
+    PARTNER = "partner", _("Partner")
+    REVIEWER = "reviewer", _("Central review")
 
 
 class Role(models.Model):
-    code = models.SlugField("代碼", max_length=40, unique=True)
-    name = models.CharField("職稱", max_length=40)
-    name_en = models.CharField("英文名稱", max_length=80)
-    kind = models.CharField("權限類別", max_length=20, choices=AccessKind.choices)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("title"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=80)
+    kind = models.CharField(_("access kind"), max_length=20, choices=AccessKind.choices)
     caseload_standard = models.PositiveIntegerField(
-        "案量標準", null=True, blank=True, help_text="每人合理服務案量；空白表示未訂標準"
+        _("caseload standard"),
+        null=True,
+        blank=True,
+        help_text=_("A reasonable caseload per person; blank means no standard is set."),
     )
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="role")
 
     class Meta:
-        verbose_name = "角色"
-        verbose_name_plural = "角色"
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -51,19 +55,21 @@ class Role(models.Model):
 
 
 class AgencyKind(models.TextChoices):
-    LOCAL = "local", "地方政府"
-    CENTRAL = "central", "中央機關"
-    PARTNER = "partner", "民間或網絡單位"
+    LOCAL = "local", _("Local government")
+    CENTRAL = "central", _("Central agency")
+    PARTNER = "partner", _("Partner or network body")
 
 
 class Agency(models.Model):
-    name = models.CharField("名稱", max_length=80, unique=True)
-    kind = models.CharField("類別", max_length=20, choices=AgencyKind.choices)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, verbose_name="縣市")
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("county")
+    )
 
     class Meta:
-        verbose_name = "機關"
-        verbose_name_plural = "機關"
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -71,16 +77,16 @@ class Agency(models.Model):
 
 
 class UnitKind(models.TextChoices):
-    SCREENING = "screening", "集中篩派"
-    FPC = "fpc", "家庭暴力及性侵害防治中心"
-    SWC = "swc", "社會福利服務中心"
-    MHC = "mhc", "社區心理衛生中心"
-    DPC = "dpc", "毒品危害防制中心"
-    YAC = "yac", "少年輔導委員會"
-    EDU = "edu", "教育處(學生輔導)"
-    OFFICE = "office", "局處本部"
-    PARTNER = "partner", "合作單位"
-    CENTRAL = "central", "中央"
+    SCREENING = "screening", _("Central screening")
+    FPC = "fpc", _("Domestic Violence and Sexual Assault Prevention Centre")
+    SWC = "swc", _("Social Welfare Service Centre")
+    MHC = "mhc", _("Community Mental Health Centre")
+    DPC = "dpc", _("Drug Abuse Prevention Centre")
+    YAC = "yac", _("Juvenile Guidance Committee")
+    EDU = "edu", _("Education department (student counselling)")
+    OFFICE = "office", _("Bureau headquarters")
+    PARTNER = "partner", _("Partner")
+    CENTRAL = "central", _("Central government")
 
 
 class UnitQuerySet(models.QuerySet["Unit"]):
@@ -92,30 +98,37 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 class DispatchMode(models.TextChoices):
     """Seed 001's 「快速派案 vs 精準派案」: assign at once, or let the supervisor confirm each case."""
 
-    AUTO = "auto", "快速派案（自動分派）"
-    CONFIRM = "confirm", "精準派案（督導確認）"
+    AUTO = "auto", _("Fast dispatch (assigned automatically)")
+    CONFIRM = "confirm", _("Precise dispatch (the supervisor confirms)")
 
 
 class Unit(models.Model):
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name="機關")
-    name = models.CharField("名稱", max_length=80)
-    kind = models.CharField("類別", max_length=20, choices=UnitKind.choices)
-    county = models.ForeignKey(
-        County, on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name="縣市"
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="units", verbose_name=_("agency")
     )
-    towns = models.ManyToManyField(Town, blank=True, related_name="units", verbose_name="服務區域")
-    address = models.CharField("地址", max_length=120, blank=True)
-    phone = models.CharField("電話", max_length=30, blank=True)
-    active = models.BooleanField("使用中", default=True)
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("county"),
+    )
+    towns = models.ManyToManyField(Town, blank=True, related_name="units", verbose_name=_("service area"))
+    address = models.CharField(_("address"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    active = models.BooleanField(_("active"), default=True)
     dispatch_mode = models.CharField(
-        "派案方式", max_length=10, choices=DispatchMode.choices, default=DispatchMode.AUTO
+        _("dispatch mode"), max_length=10, choices=DispatchMode.choices, default=DispatchMode.AUTO
     )
 
     objects = UnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "單位"
-        verbose_name_plural = "單位"
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
         ordering = ["county_id", "id"]
         constraints = [models.UniqueConstraint(fields=["agency", "name"], name="unit_name_unique_in_agency")]
 
@@ -144,18 +157,18 @@ class Staff(models.Model):
         null=True,
         blank=True,
         related_name="staff",
-        verbose_name="帳號",
+        verbose_name=_("account"),
     )
-    name = models.CharField("姓名", max_length=40)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff", verbose_name="單位")
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="staff", verbose_name="角色")
+    name = models.CharField(_("full name"), max_length=40)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff", verbose_name=_("unit"))
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="staff", verbose_name=_("role"))
     supervisor = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="supervisees",
-        verbose_name="督導",
+        verbose_name=_("supervisor"),
     )
     position = models.ForeignKey(
         "workforce.Position",
@@ -163,24 +176,24 @@ class Staff(models.Model):
         null=True,
         blank=True,
         related_name="staff",
-        verbose_name="員額",
+        verbose_name=_("position"),
     )
-    hired_on = models.DateField("到職日")
-    left_on = models.DateField("離職日", null=True, blank=True)
+    hired_on = models.DateField(_("hired on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
     # Reached through the unit's switchboard (`Unit.phone`): a colleague of another unit calls
     # 「05-xxxxxxx 分機 123」 about a family both serve.
     phone_extension = models.CharField(
-        "分機",
+        _("extension"),
         max_length=10,
         blank=True,
-        validators=[RegexValidator(r"^[0-9]{1,10}$", "分機只能是數字")],
+        validators=[RegexValidator(r"^[0-9]{1,10}$", _("An extension is digits only."))],
     )
 
     objects = StaffQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "工作人員"
-        verbose_name_plural = "工作人員"
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
         ordering = ["unit_id", "role_id", "id"]
         constraints = [
             models.CheckConstraint(
@@ -197,23 +210,25 @@ class Staff(models.Model):
 
 
 class LeaveKind(models.TextChoices):
-    ANNUAL = "annual", "特休"
-    SICK = "sick", "病假"
-    PARENTAL = "parental", "產假/育嬰假"
-    TRAINING = "training", "公假(受訓)"
-    OTHER = "other", "其他"
+    ANNUAL = "annual", _("Annual leave")
+    SICK = "sick", _("Sick leave")
+    PARENTAL = "parental", _("Maternity or parental leave")
+    TRAINING = "training", _("Official leave (training)")
+    OTHER = "other", _("Other")
 
 
 class LeavePeriod(models.Model):
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="leaves", verbose_name="工作人員")
-    kind = models.CharField("假別", max_length=20, choices=LeaveKind.choices)
-    starts_on = models.DateField("起日")
-    ends_on = models.DateField("迄日")
-    note = models.CharField("備註", max_length=200, blank=True)
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="leaves", verbose_name=_("staff member")
+    )
+    kind = models.CharField(_("kind of leave"), max_length=20, choices=LeaveKind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "請假期間"
-        verbose_name_plural = "請假期間"
+        verbose_name = _("leave period")
+        verbose_name_plural = _("leave periods")
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(

@@ -31,13 +31,15 @@ if TYPE_CHECKING:  # workforce builds on org: a runtime import would be circular
 @transaction.atomic
 def create_agency(name: str, kind: str, county: County | None = None) -> Agency:
     if kind not in AgencyKind.values:
-        raise DomainError(f"機關類別代碼 {kind!r} 不存在", field="kind")
+        raise DomainError(_("No kind of agency has the code %(code)s.") % {"code": repr(kind)}, field="kind")
     if not name.strip():
-        raise DomainError("機關名稱不可空白", field="name")
+        raise DomainError(_("Give the agency a name."), field="name")
     if kind == AgencyKind.LOCAL and county is None:
-        raise DomainError("地方政府機關須指定縣市", field="county")
+        raise DomainError(_("A local government agency needs a county."), field="county")
     if Agency.objects.filter(name=name.strip()).exists():
-        raise DomainError(f"已有名為 {name.strip()} 的機關", field="name")
+        raise DomainError(
+            _("There is already an agency named %(name)s.") % {"name": name.strip()}, field="name"
+        )
     return Agency.objects.create(name=name.strip(), kind=kind, county=county)
 
 
@@ -53,7 +55,10 @@ def create_unit(
     phone: str = "",
 ) -> Unit:
     if Unit.objects.filter(agency=agency, name=name).exists():
-        raise DomainError(f"{agency.name} 已有名為 {name} 的單位", field="name")
+        raise DomainError(
+            _("%(agency)s already has a unit named %(name)s.") % {"agency": agency.name, "name": name},
+            field="name",
+        )
     unit = Unit.objects.create(
         agency=agency, name=name, kind=kind, county=county or agency.county, address=address, phone=phone
     )
@@ -72,7 +77,11 @@ def set_unit_towns(unit: Unit, towns: list[Town]) -> Unit:
     """The towns a unit covers (and so whose persons and reports its staff serve); all in its county."""
     outside = towns_outside(unit.county_id, towns)
     if outside:
-        raise DomainError(f"服務區域不在本縣市：{'、'.join(outside)}", field="towns")
+        raise DomainError(
+            _("These towns of the service area are outside the county: %(towns)s")
+            % {"towns": "、".join(outside)},
+            field="towns",
+        )
     unit.towns.set(towns)
     return unit
 
@@ -93,9 +102,15 @@ def update_unit(unit: Unit, **details: Any) -> Unit:
     if not name:
         raise DomainError(_("Give the unit a name."), field="name")
     if Unit.objects.filter(agency_id=unit.agency_id, name=name).exclude(pk=unit.pk).exists():
-        raise DomainError(f"{unit.agency.name} 已有名為 {name} 的單位", field="name")
+        raise DomainError(
+            _("%(agency)s already has a unit named %(name)s.") % {"agency": unit.agency.name, "name": name},
+            field="name",
+        )
     if details.get("dispatch_mode", unit.dispatch_mode) not in DispatchMode.values:
-        raise DomainError(f"未知的派案方式 {details['dispatch_mode']!r}", field="dispatch_mode")
+        raise DomainError(
+            _("Unknown dispatch mode %(mode)s") % {"mode": repr(details["dispatch_mode"])},
+            field="dispatch_mode",
+        )
     details["name"] = name
     changed = [field for field, value in details.items() if getattr(unit, field) != value]
     for field in changed:
@@ -110,9 +125,9 @@ def rename_agency(agency: Agency, name: str) -> Agency:
     """An agency's name; its kind and county stay as created."""
     name = name.strip()
     if not name:
-        raise DomainError("機關名稱不可空白", field="name")
+        raise DomainError(_("Give the agency a name."), field="name")
     if Agency.objects.filter(name=name).exclude(pk=agency.pk).exists():
-        raise DomainError(f"已有名為 {name} 的機關", field="name")
+        raise DomainError(_("There is already an agency named %(name)s.") % {"name": name}, field="name")
     if name != agency.name:
         agency.name = name
         agency.save(update_fields=["name"])
@@ -147,10 +162,10 @@ def hire_staff(
     phone_extension: str = "",
 ) -> Staff:
     if supervisor is not None and supervisor.unit.county_id != unit.county_id:
-        raise DomainError("督導須為同一縣市的工作人員", field="supervisor")
+        raise DomainError(_("The supervisor must be a staff member of the same county."), field="supervisor")
     extension = phone_extension.strip()
     if extension and not (extension.isascii() and extension.isdigit() and len(extension) <= 10):
-        raise DomainError("分機只能是 1 到 10 位數字", field="phone_extension")
+        raise DomainError(_("An extension is 1 to 10 digits."), field="phone_extension")
     return Staff.objects.create(
         name=name,
         unit=unit,
@@ -165,7 +180,7 @@ def hire_staff(
 @transaction.atomic
 def end_employment(staff: Staff, *, left_on: datetime.date) -> Staff:
     if left_on < staff.hired_on:
-        raise DomainError("離職日不可早於到職日", field="left_on")
+        raise DomainError(_("The leaving date cannot be before the hiring date."), field="left_on")
     staff.left_on = left_on
     staff.save(update_fields=["left_on"])
     if staff.user is not None:
@@ -181,9 +196,9 @@ def create_account(staff: Staff, *, username: str, password: str | None, email: 
     Without a password the account cannot sign in until one is set (e.g. by single sign-on or a reset)."""
     user_model = get_user_model()
     if staff.user_id is not None:
-        raise DomainError(f"{staff} 已有帳號", field="username")
+        raise DomainError(_("%(staff)s already has an account.") % {"staff": staff}, field="username")
     if user_model.objects.filter(username=username).exists():
-        raise DomainError(f"帳號 {username} 已被使用", field="username")
+        raise DomainError(_("The username %(username)s is taken.") % {"username": username}, field="username")
     user = user_model.objects.create_user(username=username, password=password, email=email)
     user.is_staff = staff.role.kind == "admin"  # the Django admin is for reference data only
     user.save(update_fields=["is_staff"])
@@ -217,11 +232,11 @@ def record_leave(
     if by is not None and not may_record_leave(by, staff.unit):
         raise DomainError(_("You record leave only for your own unit's staff."), field="staff")
     if kind not in LeaveKind.values:
-        raise DomainError(f"假別代碼 {kind!r} 不存在", field="kind")
+        raise DomainError(_("No kind of leave has the code %(code)s.") % {"code": repr(kind)}, field="kind")
     if ends_on < starts_on:
-        raise DomainError("迄日不可早於起日", field="ends_on")
+        raise DomainError(_("The end date cannot be before the start date."), field="ends_on")
     if staff.leaves.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
-        raise DomainError("與既有的請假期間重疊", field="starts_on")
+        raise DomainError(_("This overlaps a leave period already recorded."), field="starts_on")
     return LeavePeriod.objects.create(staff=staff, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note)
 
 
@@ -229,7 +244,7 @@ def record_leave(
 def set_dispatch_mode(unit: Unit, mode: str) -> Unit:
     """Fast (auto-assign) or precise (the supervisor confirms each dispatch) — seed 001's choice."""
     if mode not in DispatchMode.values:
-        raise DomainError(f"未知的派案方式 {mode!r}", field="dispatch_mode")
+        raise DomainError(_("Unknown dispatch mode %(mode)s") % {"mode": repr(mode)}, field="dispatch_mode")
     unit.dispatch_mode = mode
     unit.save(update_fields=["dispatch_mode"])
     return unit

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "safetynet.people"
-    verbose_name = "人員與家戶"
+    verbose_name = _("Persons & households")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from safetynet.core.fields import EncryptedTextField, blind_index
 from safetynet.domain import nationalid
@@ -22,9 +23,9 @@ def national_id_index(text: str) -> str:
 
 
 class Sex(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
-    OTHER = "X", "其他/不詳"
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+    OTHER = "X", _("Other or unknown")
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -36,29 +37,31 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 
 class Person(models.Model):
-    name = models.CharField("姓名", max_length=60)
-    sex = models.CharField("性別", max_length=1, choices=Sex.choices)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
-    national_id = EncryptedTextField("身分證統一編號", blank=True)
+    name = models.CharField(_("full name"), max_length=60)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    national_id = EncryptedTextField(_("national ID"), blank=True)
     national_id_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
-    phones = EncryptedTextField("電話", blank=True, help_text="多支電話以逗號分隔")
+    phones = EncryptedTextField(
+        _("phone"), blank=True, help_text=_("Separate several phone numbers with commas.")
+    )
     town = models.ForeignKey(
         Town,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="persons",
-        verbose_name="居住鄉鎮市區",
+        verbose_name=_("town of residence"),
     )
-    address = EncryptedTextField("地址", blank=True)
-    created_at = models.DateTimeField("建立時間", auto_now_add=True)
-    updated_at = models.DateTimeField("更新時間", auto_now=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "個人"
-        verbose_name_plural = "個人"
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
         ordering = ["id"]
         indexes = [models.Index(fields=["name", "birth_date"])]
         constraints = [
@@ -96,44 +99,44 @@ class Household(models.Model):
         null=True,
         blank=True,
         related_name="households",
-        verbose_name="鄉鎮市區",
+        verbose_name=_("town"),
     )
-    address = EncryptedTextField("地址", blank=True)
-    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "家戶"
-        verbose_name_plural = "家戶"
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"家戶 {self.pk}"
+        return _("Household %(n)s") % {"n": self.pk}
 
 
 class MemberRole(models.TextChoices):
-    HEAD = "head", "戶長"
-    SPOUSE = "spouse", "配偶"
-    CHILD = "child", "子女"
-    PARENT = "parent", "父母"
-    GRANDCHILD = "grandchild", "孫子女"
-    SIBLING = "sibling", "兄弟姊妹"
-    OTHER = "other", "其他同住者"
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    SIBLING = "sibling", _("Sibling")
+    OTHER = "other", _("Other household member")
 
 
 class HouseholdMember(models.Model):
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="members", verbose_name="家戶"
+        Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("household")
     )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name="個人"
+        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person")
     )
-    role = models.CharField("稱謂", max_length=20, choices=MemberRole.choices)
-    joined_on = models.DateField("加入日期", null=True, blank=True)
-    left_on = models.DateField("離開日期", null=True, blank=True)
+    role = models.CharField(_("role in the household"), max_length=20, choices=MemberRole.choices)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("date left"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "家戶成員"
-        verbose_name_plural = "家戶成員"
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
         ordering = ["household_id", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -148,21 +151,21 @@ class HouseholdMember(models.Model):
 
 
 class RelationKind(models.TextChoices):
-    PARENT = "parent", "父母"
-    SPOUSE = "spouse", "配偶"
-    PARTNER = "partner", "同居人/伴侶"
-    EX_PARTNER = "ex_partner", "前配偶/前伴侶"
-    SIBLING = "sibling", "兄弟姊妹"
-    GRANDPARENT = "grandparent", "祖父母"
-    RELATIVE = "relative", "其他親屬"
-    CAREGIVER = "caregiver", "照顧者"
+    PARENT = "parent", _("Parent")
+    SPOUSE = "spouse", _("Spouse")
+    PARTNER = "partner", _("Partner or cohabitant")
+    EX_PARTNER = "ex_partner", _("Former spouse or partner")
+    SIBLING = "sibling", _("Sibling")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    RELATIVE = "relative", _("Other relative")
+    CAREGIVER = "caregiver", _("Caregiver")
 
 
 # How a relation reads from the other side: A is parent of B → B is child of A.
 INVERSE_LABEL = {
-    RelationKind.PARENT: "子女",
-    RelationKind.GRANDPARENT: "孫子女",
-    RelationKind.CAREGIVER: "受照顧者",
+    RelationKind.PARENT: _("Child"),
+    RelationKind.GRANDPARENT: _("Grandchild"),
+    RelationKind.CAREGIVER: _("Cared-for person"),
 }
 
 
@@ -170,17 +173,17 @@ class Relation(models.Model):
     """`person` is `kind` of `other` (e.g. person is the parent of other)."""
 
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="relations_out", verbose_name="個人"
+        Person, on_delete=models.PROTECT, related_name="relations_out", verbose_name=_("person")
     )
     other = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="relations_in", verbose_name="對象"
+        Person, on_delete=models.PROTECT, related_name="relations_in", verbose_name=_("other person")
     )
-    kind = models.CharField("關係", max_length=20, choices=RelationKind.choices)
-    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+    kind = models.CharField(_("relation"), max_length=20, choices=RelationKind.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "人際關係"
-        verbose_name_plural = "人際關係"
+        verbose_name = _("relation between persons")
+        verbose_name_plural = _("relations between persons")
         constraints = [
             models.UniqueConstraint(fields=["person", "other", "kind"], name="relation_unique"),
             models.CheckConstraint(condition=~models.Q(person=models.F("other")), name="relation_not_self"),
@@ -191,9 +194,9 @@ class Relation(models.Model):
 
 
 class Registry(models.TextChoices):
-    PSYCHIATRIC = "psychiatric", "精神照護"
-    SUICIDE = "suicide", "自殺通報"
-    DRUG = "drug", "藥癮"
+    PSYCHIATRIC = "psychiatric", _("Psychiatric care")
+    SUICIDE = "suicide", _("Suicide report")
+    DRUG = "drug", _("Drug addiction")
 
 
 class RegistryEntryQuerySet(models.QuerySet["RegistryEntry"]):
@@ -208,29 +211,29 @@ class RegistryEntry(models.Model):
     yet on record is found as soon as a report names them.
     """
 
-    registry = models.CharField("系統", max_length=20, choices=Registry.choices)
-    national_id = EncryptedTextField("身分證統一編號")
+    registry = models.CharField(_("registry"), max_length=20, choices=Registry.choices)
+    national_id = EncryptedTextField(_("national ID"))
     national_id_index = models.CharField(max_length=32, db_index=True, editable=False)
-    name = models.CharField("姓名", max_length=60, blank=True)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
-    level = models.PositiveSmallIntegerField("級數", null=True, blank=True)
-    event_date = models.DateField("事件日期", null=True, blank=True)
+    name = models.CharField(_("full name"), max_length=60, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    event_date = models.DateField(_("event date"), null=True, blank=True)
     person = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="registry_entries",
-        verbose_name="個人",
+        verbose_name=_("person"),
     )
-    source = models.CharField("來源檔案", max_length=200, blank=True)
-    imported_at = models.DateTimeField("匯入時間", auto_now_add=True)
+    source = models.CharField(_("source file"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     objects = RegistryEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "外部系統名冊"
-        verbose_name_plural = "外部系統名冊"
+        verbose_name = _("registry entry")
+        verbose_name_plural = _("registry entries")
         ordering = ["-event_date", "-id"]
         constraints = [
             models.UniqueConstraint(

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReferralsConfig(AppConfig):
     name = "safetynet.referrals"
-    verbose_name = "轉介與合作網絡"
+    verbose_name = _("Referrals & partner network")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -128,9 +128,19 @@ def _decimal(row: Row, column: str) -> Decimal | None:
         return None
 
 
+def _kinds() -> dict[str, str]:
+    """The kinds of organisation, by code or by label in any language of the UI (醫療院所, Hospital or
+    clinic)."""
+    kinds = {k: k for k in OrganizationKind.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            kinds |= {str(label): k for k, label in OrganizationKind.choices}
+    return kinds
+
+
 def partners_importer() -> Importer:
     counties, categories, towns = _counties(), _categories(), town_lookup()
-    kinds = {k: k for k in OrganizationKind.values} | {str(label): k for k, label in OrganizationKind.choices}
+    kinds = _kinds()
     existing = set(Organization.objects.values_list("name", flat=True))
     created: dict[Any, Any] = {}  # organisation, (organisation, service), (organisation, location) → record
 

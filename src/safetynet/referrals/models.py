@@ -28,26 +28,28 @@ __all__ = ["RESPONSE_CLOCK"]
 class ServiceCategory(models.Model):
     """A referral category and service taxonomy term; `response_days` is the partner's time to answer."""
 
-    code = models.SlugField("代碼", max_length=40, unique=True)
-    name = models.CharField("名稱", max_length=40, unique=True)
-    description = models.CharField("說明", max_length=200, blank=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
-        verbose_name="上層類別",
+        verbose_name=_("parent category"),
     )
     response_days = models.PositiveSmallIntegerField(
-        "回覆期限（工作日）", default=5, help_text="合作單位應於幾個工作日內回覆（接受或婉拒）"
+        _("answer due within (working days)"),
+        default=5,
+        help_text=_("Within how many working days the partner answers (accepts or declines)."),
     )
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    active = models.BooleanField("使用中", default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = "服務類別"
-        verbose_name_plural = "服務類別"
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
         ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(response_days__gte=1), name="category_response_days")
@@ -60,12 +62,12 @@ class ServiceCategory(models.Model):
 class Holiday(models.Model):
     """A day off that working-day deadlines skip (national holidays, typhoon days)."""
 
-    date = models.DateField("日期", unique=True)
-    name = models.CharField("名稱", max_length=40)
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=40)
 
     class Meta:
-        verbose_name = "休假日"
-        verbose_name_plural = "休假日"
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -73,26 +75,26 @@ class Holiday(models.Model):
 
 
 class OrganizationKind(models.TextChoices):
-    HOSPITAL = "hospital", "醫療院所"
-    CARE_HOME = "care_home", "護理之家及康復之家"
-    NGO = "ngo", "社會福利團體"
-    CHARITY = "charity", "慈善及宗教團體"
-    GOVERNMENT = "government", "政府機關"
-    LEGAL = "legal", "法律服務"
-    OTHER = "other", "其他"
+    HOSPITAL = "hospital", _("Hospital or clinic")
+    CARE_HOME = "care_home", _("Nursing or rehabilitation home")
+    NGO = "ngo", _("Social welfare organisation")
+    CHARITY = "charity", _("Charity or religious organisation")
+    GOVERNMENT = "government", _("Government agency")
+    LEGAL = "legal", _("Legal services")
+    OTHER = "other", _("Other")
 
 
 class Organization(models.Model):
     """A partner organisation (HSDS organization)."""
 
-    name = models.CharField("名稱", max_length=100, unique=True)
-    alternate_name = models.CharField("簡稱", max_length=60, blank=True)
-    kind = models.CharField("類型", max_length=20, choices=OrganizationKind.choices)
-    description = models.TextField("簡介", blank=True)
-    email = models.EmailField("電子郵件", blank=True)
-    website = models.URLField("網站", blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    alternate_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=OrganizationKind.choices)
+    description = models.TextField(_("introduction"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
     area = models.ForeignKey(
-        "geo.County", on_delete=models.PROTECT, related_name="+", verbose_name="所屬網絡縣市"
+        "geo.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("county of the network")
     )
     unit = models.OneToOneField(
         "org.Unit",
@@ -100,15 +102,15 @@ class Organization(models.Model):
         null=True,
         blank=True,
         related_name="organization",
-        verbose_name="帳號所屬單位",
-        help_text="此單位的合作單位使用者可登入回覆轉介",
+        verbose_name=_("unit of its accounts"),
+        help_text=_("Partner users of this unit can sign in and answer referrals."),
     )
-    active = models.BooleanField("合作中", default=True)
-    updated_at = models.DateTimeField("更新時間", auto_now=True)
+    active = models.BooleanField(_("in partnership"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = "合作單位"
-        verbose_name_plural = "合作單位"
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
         ordering = ["area_id", "name"]
 
     def __str__(self) -> str:
@@ -124,23 +126,26 @@ class Location(models.Model):
     """A place where an organisation serves (HSDS location with its address)."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="locations", verbose_name="合作單位"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="locations",
+        verbose_name=_("partner organisation"),
     )
-    name = models.CharField("據點名稱", max_length=100)
+    name = models.CharField(_("location name"), max_length=100)
     town = models.ForeignKey(
-        "geo.Town", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="鄉鎮市區"
+        "geo.Town", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("town")
     )
-    address = models.CharField("地址", max_length=150, blank=True)
-    postal_code = models.CharField("郵遞區號", max_length=6, blank=True)
+    address = models.CharField(_("address"), max_length=150, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
     # Shelters and halfway houses keep their address to themselves: not exported, not on the map.
-    address_confidential = models.BooleanField("地址不公開", default=False)
-    latitude = models.DecimalField("緯度", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("經度", max_digits=9, decimal_places=6, null=True, blank=True)
-    description = models.CharField("說明", max_length=200, blank=True)
+    address_confidential = models.BooleanField(_("address confidential"), default=False)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "服務據點"
-        verbose_name_plural = "服務據點"
+        verbose_name = _("service location")
+        verbose_name_plural = _("service locations")
         ordering = ["organization_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="location_name_unique_in_org"),
@@ -161,38 +166,43 @@ class Location(models.Model):
 
 
 class ServiceStatus(models.TextChoices):
-    ACTIVE = "active", "服務中"
-    INACTIVE = "inactive", "暫停"
-    TEMPORARILY_CLOSED = "temporarily closed", "暫時關閉"
-    DEFUNCT = "defunct", "已停止"
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+    DEFUNCT = "defunct", _("Defunct")
 
 
 class Service(models.Model):
     """A service an organisation offers (HSDS service), in one or more categories, at its locations."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="services", verbose_name="合作單位"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("partner organisation"),
     )
-    name = models.CharField("服務名稱", max_length=100)
-    description = models.TextField("說明", blank=True)
-    categories = models.ManyToManyField(ServiceCategory, related_name="services", verbose_name="服務類別")
+    name = models.CharField(_("service name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    categories = models.ManyToManyField(
+        ServiceCategory, related_name="services", verbose_name=_("service categories")
+    )
     status = models.CharField(
-        "狀態", max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
+        _("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
     )
-    email = models.EmailField("電子郵件", blank=True)
-    url = models.URLField("網址", blank=True)
-    eligibility_description = models.CharField("服務對象", max_length=200, blank=True)
-    fees_description = models.CharField("費用", max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    url = models.URLField(_("web address"), blank=True)
+    eligibility_description = models.CharField(_("eligibility"), max_length=200, blank=True)
+    fees_description = models.CharField(_("fees"), max_length=200, blank=True)
     locations = models.ManyToManyField(
-        Location, through="ServiceAtLocation", related_name="services", verbose_name="服務據點"
+        Location, through="ServiceAtLocation", related_name="services", verbose_name=_("service locations")
     )
     # The service area (HSDS service_area): towns served beyond those of its locations.
-    towns = models.ManyToManyField("geo.Town", blank=True, related_name="+", verbose_name="服務區域")
-    updated_at = models.DateTimeField("更新時間", auto_now=True)
+    towns = models.ManyToManyField("geo.Town", blank=True, related_name="+", verbose_name=_("service area"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = "服務項目"
-        verbose_name_plural = "服務項目"
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
         ordering = ["organization_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="service_name_unique_in_org")
@@ -207,8 +217,8 @@ class ServiceAtLocation(models.Model):
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="at_services")
 
     class Meta:
-        verbose_name = "據點服務"
-        verbose_name_plural = "據點服務"
+        verbose_name = _("service at a location")
+        verbose_name_plural = _("services at locations")
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="service_at_location_once")
         ]
@@ -221,7 +231,10 @@ class PartnerContact(models.Model):
     """A person to contact at an organisation, or for one of its services (HSDS contact)."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="contacts", verbose_name="合作單位"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("partner organisation"),
     )
     service = models.ForeignKey(
         Service,
@@ -229,16 +242,16 @@ class PartnerContact(models.Model):
         null=True,
         blank=True,
         related_name="contacts",
-        verbose_name="服務項目",
+        verbose_name=_("service"),
     )
-    name = models.CharField("聯絡人", max_length=60)
-    title = models.CharField("職稱", max_length=60, blank=True)
-    department = models.CharField("部門", max_length=60, blank=True)
-    email = models.EmailField("電子郵件", blank=True)
+    name = models.CharField(_("contact person"), max_length=60)
+    title = models.CharField(_("title"), max_length=60, blank=True)
+    department = models.CharField(_("department"), max_length=60, blank=True)
+    email = models.EmailField(_("email"), blank=True)
 
     class Meta:
-        verbose_name = "聯絡窗口"
-        verbose_name_plural = "聯絡窗口"
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["organization_id", "id"]
 
     def __str__(self) -> str:
@@ -246,17 +259,17 @@ class PartnerContact(models.Model):
 
 
 class PhoneType(models.TextChoices):
-    VOICE = "voice", "電話"
-    FAX = "fax", "傳真"
-    CELL = "cell", "手機"
-    HOTLINE = "hotline", "專線"
+    VOICE = "voice", _("Phone")
+    FAX = "fax", _("Fax")
+    CELL = "cell", _("Mobile")
+    HOTLINE = "hotline", _("Hotline")
 
 
 class Phone(models.Model):
     """A phone number of an organisation, a service, a location or a contact (HSDS phone)."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="phones", verbose_name="合作單位"
+        Organization, on_delete=models.PROTECT, related_name="phones", verbose_name=_("partner organisation")
     )
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="phones"
@@ -267,14 +280,14 @@ class Phone(models.Model):
     contact = models.ForeignKey(
         PartnerContact, on_delete=models.PROTECT, null=True, blank=True, related_name="phones"
     )
-    number = models.CharField("號碼", max_length=30)
-    extension = models.CharField("分機", max_length=10, blank=True)
-    type = models.CharField("類型", max_length=10, choices=PhoneType.choices, default=PhoneType.VOICE)
-    description = models.CharField("說明", max_length=100, blank=True)
+    number = models.CharField(_("number"), max_length=30)
+    extension = models.CharField(_("extension"), max_length=10, blank=True)
+    type = models.CharField(_("type"), max_length=10, choices=PhoneType.choices, default=PhoneType.VOICE)
+    description = models.CharField(_("description"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = "電話"
-        verbose_name_plural = "電話"
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
         ordering = ["organization_id", "id"]
 
     def __str__(self) -> str:
@@ -288,14 +301,14 @@ class Schedule(models.Model):
     location = models.ForeignKey(
         Location, on_delete=models.PROTECT, null=True, blank=True, related_name="schedules"
     )
-    byday = models.CharField("星期", max_length=30)
-    opens_at = models.TimeField("開始")
-    closes_at = models.TimeField("結束")
-    description = models.CharField("說明", max_length=100, blank=True)
+    byday = models.CharField(_("days of the week"), max_length=30)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+    description = models.CharField(_("description"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = "服務時間"
-        verbose_name_plural = "服務時間"
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
         ordering = ["service_id", "id"]
         constraints = [
             models.CheckConstraint(
@@ -332,15 +345,15 @@ OPEN_STATUSES = tuple(sorted(OPEN))
 class Urgency(models.TextChoices):
     """FHIR request priority, of which a referral uses three."""
 
-    ROUTINE = "routine", "一般"
-    URGENT = "urgent", "急"
-    ASAP = "asap", "緊急"
+    ROUTINE = "routine", _("Routine")
+    URGENT = "urgent", _("Urgent")
+    ASAP = "asap", _("As soon as possible")
 
 
 class Consent(models.TextChoices):
-    WRITTEN = "written", "已取得書面同意"
-    VERBAL = "verbal", "已取得口頭同意"
-    NOT_NEEDED = "not_needed", "依法得免經同意"
+    WRITTEN = "written", _("Written consent obtained")
+    VERBAL = "verbal", _("Verbal consent obtained")
+    NOT_NEEDED = "not_needed", _("No consent needed by law")
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
@@ -358,19 +371,21 @@ class Referral(models.Model):
         null=True,
         blank=True,
         related_name="referrals",
-        verbose_name="個案",
+        verbose_name=_("case"),
     )
     # An earlier system's case number, for referrals imported as history.
-    case_external_id = models.CharField("原系統案號", max_length=40, blank=True)
-    area = models.ForeignKey("geo.County", on_delete=models.PROTECT, related_name="+", verbose_name="縣市")
-    route = models.CharField("轉介服務路徑", max_length=10, blank=True)
+    case_external_id = models.CharField(_("case number in the earlier system"), max_length=40, blank=True)
+    area = models.ForeignKey(
+        "geo.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    route = models.CharField(_("service route"), max_length=10, blank=True)
     unit = models.ForeignKey(
         "org.Unit",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="referrals",
-        verbose_name="轉介單位",
+        verbose_name=_("referring unit"),
     )
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -378,10 +393,10 @@ class Referral(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="轉介人",
+        verbose_name=_("referred by"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="referrals", verbose_name="受轉介單位"
+        Organization, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("referred to")
     )
     service = models.ForeignKey(
         Service,
@@ -389,35 +404,38 @@ class Referral(models.Model):
         null=True,
         blank=True,
         related_name="referrals",
-        verbose_name="服務項目",
+        verbose_name=_("service"),
     )
     category = models.ForeignKey(
-        ServiceCategory, on_delete=models.PROTECT, related_name="referrals", verbose_name="轉介類別"
+        ServiceCategory,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("referral category"),
     )
-    reason = EncryptedTextField("轉介原因", blank=True)
-    urgency = models.CharField("急迫性", max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
-    consent = models.CharField("當事人同意", max_length=12, choices=Consent.choices, blank=True)
-    legal_basis = models.CharField("免經同意之法律依據", max_length=200, blank=True)
-    shares = models.JSONField("提供合作單位之個人資料項目", default=list, blank=True)
+    reason = EncryptedTextField(_("reason for referral"), blank=True)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    consent = models.CharField(_("consent of the person"), max_length=12, choices=Consent.choices, blank=True)
+    legal_basis = models.CharField(_("legal basis for no consent"), max_length=200, blank=True)
+    shares = models.JSONField(_("personal data shared with the partner"), default=list, blank=True)
     status = models.CharField(
-        "狀態", max_length=20, choices=REFERRAL_STATUS_LABELS.choices, default=ReferralStatus.DRAFT.value
+        _("status"), max_length=20, choices=REFERRAL_STATUS_LABELS.choices, default=ReferralStatus.DRAFT.value
     )
-    created_at = models.DateTimeField("建立時間")
-    requested_at = models.DateTimeField("送出時間", null=True, blank=True)
-    due_at = models.DateTimeField("回覆期限", null=True, blank=True)
-    responded_at = models.DateTimeField("回覆時間", null=True, blank=True)
-    closed_at = models.DateTimeField("結束時間", null=True, blank=True)
-    outcome = EncryptedTextField("辦理結果", blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    requested_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = EncryptedTextField(_("outcome"), blank=True)
     clock = models.OneToOneField(
         "cases.Clock", on_delete=models.PROTECT, null=True, blank=True, related_name="referral"
     )
-    legacy = models.BooleanField("匯入之歷史資料", default=False)
+    legacy = models.BooleanField(_("imported history"), default=False)
 
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "轉介"
-        verbose_name_plural = "轉介"
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["organization", "status"]),
@@ -431,7 +449,7 @@ class Referral(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"轉介 {self.pk}"
+        return _("Referral %(n)s") % {"n": self.pk}
 
     @property
     def is_open(self) -> bool:
@@ -446,21 +464,21 @@ class ReferralEvent(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(
-        "原狀態", max_length=20, choices=REFERRAL_STATUS_LABELS.choices, blank=True
+        _("from status"), max_length=20, choices=REFERRAL_STATUS_LABELS.choices, blank=True
     )
-    to_status = models.CharField("新狀態", max_length=20, choices=REFERRAL_STATUS_LABELS.choices)
-    side = models.CharField("回覆方", max_length=10)
-    at = models.DateTimeField("時間")
+    to_status = models.CharField(_("to status"), max_length=20, choices=REFERRAL_STATUS_LABELS.choices)
+    side = models.CharField(_("answering side"), max_length=10)
+    at = models.DateTimeField(_("time"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    by_name = models.CharField("回覆人", max_length=60, blank=True)
-    via_link = models.BooleanField("經由回覆連結", default=False)
-    note = EncryptedTextField("說明", blank=True)
+    by_name = models.CharField(_("answered by"), max_length=60, blank=True)
+    via_link = models.BooleanField(_("through an answer link"), default=False)
+    note = EncryptedTextField(_("explanation"), blank=True)
 
     class Meta:
-        verbose_name = "轉介歷程"
-        verbose_name_plural = "轉介歷程"
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -475,14 +493,14 @@ class ReferralLink(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="links")
     nonce_digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField("產生時間")
+    created_at = models.DateTimeField(_("generated at"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    expires_at = models.DateTimeField("有效期限")
-    used_at = models.DateTimeField("使用時間", null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "回覆連結"
-        verbose_name_plural = "回覆連結"
+        verbose_name = _("answer link")
+        verbose_name_plural = _("answer links")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from safetynet.core.errors import DomainError
 from safetynet.geo.models import County, Town
@@ -30,10 +31,10 @@ from safetynet.referrals.models import (
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def _required(value: str, field: str, label: str) -> str:
+def _required(value: str, field: str, message: str) -> str:
     text = value.strip()
     if not text:
-        raise DomainError(f"{label}不可空白", field=field)
+        raise DomainError(message, field=field)
     return text
 
 
@@ -48,11 +49,13 @@ def create_organization(
     email: str = "",
     website: str = "",
 ) -> Organization:
-    name = _required(name, "name", "合作單位名稱")
+    name = _required(name, "name", _("The name of the partner organisation cannot be blank."))
     if kind not in OrganizationKind.values:
-        raise DomainError(f"合作單位類型 {kind!r} 不存在", field="kind")
+        raise DomainError(
+            _("No type of partner organisation has the code %(code)s.") % {"code": repr(kind)}, field="kind"
+        )
     if Organization.objects.filter(name=name).exists():
-        raise DomainError(f"合作網絡已有 {name}", field="name")
+        raise DomainError(_("The partner network already has %(name)s.") % {"name": name}, field="name")
     return Organization.objects.create(
         name=name,
         kind=kind,
@@ -68,10 +71,13 @@ def create_organization(
 def link_partner_unit(organization: Organization, unit: Unit) -> Organization:
     """Let the partner users of `unit` answer the organisation's referrals."""
     if unit.kind != UnitKind.PARTNER:
-        raise DomainError("只有合作單位類別的單位可連結合作單位帳號", field="unit")
+        raise DomainError(
+            _("Only a unit of the partner kind can be linked to a partner organisation's accounts."),
+            field="unit",
+        )
     taken = Organization.objects.filter(unit=unit).exclude(pk=organization.pk).first()
     if taken is not None:
-        raise DomainError(f"此單位已連結 {taken.name}", field="unit")
+        raise DomainError(_("This unit is already linked to %(name)s.") % {"name": taken.name}, field="unit")
     organization.unit = unit
     organization.save(update_fields=["unit", "updated_at"])
     return organization
@@ -90,15 +96,30 @@ def add_location(
     confidential: bool = False,
     description: str = "",
 ) -> Location:
-    name = _required(name, "location", "據點名稱")
+    name = _required(name, "location", _("The name of the location cannot be blank."))
     if (latitude is None) != (longitude is None):
-        raise DomainError("經緯度須同時填寫", field="latitude" if latitude is None else "longitude")
+        raise DomainError(
+            _("Give both the latitude and the longitude, or neither."),
+            field="latitude" if latitude is None else "longitude",
+        )
     if latitude is not None and not LATITUDE[0] <= latitude <= LATITUDE[1]:
-        raise DomainError(f"緯度應介於 {LATITUDE[0]} 與 {LATITUDE[1]} 之間", field="latitude")
+        raise DomainError(
+            _("The latitude must be between %(low)s and %(high)s.")
+            % {"low": LATITUDE[0], "high": LATITUDE[1]},
+            field="latitude",
+        )
     if longitude is not None and not LONGITUDE[0] <= longitude <= LONGITUDE[1]:
-        raise DomainError(f"經度應介於 {LONGITUDE[0]} 與 {LONGITUDE[1]} 之間", field="longitude")
+        raise DomainError(
+            _("The longitude must be between %(low)s and %(high)s.")
+            % {"low": LONGITUDE[0], "high": LONGITUDE[1]},
+            field="longitude",
+        )
     if organization.locations.filter(name=name).exists():
-        raise DomainError(f"{organization.name} 已有據點 {name}", field="location")
+        raise DomainError(
+            _("%(organization)s already has a location named %(name)s.")
+            % {"organization": organization.name, "name": name},
+            field="location",
+        )
     return Location.objects.create(
         organization=organization,
         name=name,
@@ -127,14 +148,20 @@ def add_service(
     eligibility: str = "",
     fees: str = "",
 ) -> Service:
-    name = _required(name, "service", "服務名稱")
+    name = _required(name, "service", _("The name of the service cannot be blank."))
     chosen = list(categories)
     if not chosen:
-        raise DomainError("服務至少屬於一個服務類別", field="categories")
+        raise DomainError(_("A service belongs to at least one service category."), field="categories")
     if status not in ServiceStatus.values:
-        raise DomainError(f"服務狀態 {status!r} 不存在", field="status")
+        raise DomainError(
+            _("No service status has the code %(code)s.") % {"code": repr(status)}, field="status"
+        )
     if organization.services.filter(name=name).exists():
-        raise DomainError(f"{organization.name} 已有服務 {name}", field="service")
+        raise DomainError(
+            _("%(organization)s already has a service named %(name)s.")
+            % {"organization": organization.name, "name": name},
+            field="service",
+        )
     service = Service.objects.create(
         organization=organization,
         name=name,
@@ -155,8 +182,10 @@ def add_service(
 @transaction.atomic
 def offer_at(service: Service, location: Location) -> ServiceAtLocation:
     if location.organization_id != service.organization_id:
-        raise DomainError("據點須屬於提供服務的合作單位", field="location")
-    found, _ = ServiceAtLocation.objects.get_or_create(service=service, location=location)
+        raise DomainError(
+            _("The location must belong to the organisation offering the service."), field="location"
+        )
+    found, _created = ServiceAtLocation.objects.get_or_create(service=service, location=location)
     return found
 
 
@@ -170,7 +199,7 @@ def add_contact(
     email: str = "",
     service: Service | None = None,
 ) -> PartnerContact:
-    name = _required(name, "contact_name", "聯絡人")
+    name = _required(name, "contact_name", _("The contact person cannot be blank."))
     return PartnerContact.objects.create(
         organization=organization,
         service=service,
@@ -193,11 +222,11 @@ def add_phone(
     location: Location | None = None,
     contact: PartnerContact | None = None,
 ) -> Phone:
-    number = _required(number, "phone", "電話")
+    number = _required(number, "phone", _("The phone number cannot be blank."))
     if not set(number) <= set("0123456789-()+ #"):
-        raise DomainError("電話只可有數字、空白與 - ( ) + #", field="phone")
+        raise DomainError(_("A phone number has only digits, spaces and - ( ) + #"), field="phone")
     if kind not in PhoneType.values:
-        raise DomainError(f"電話類型 {kind!r} 不存在", field="phone")
+        raise DomainError(_("No type of phone has the code %(code)s.") % {"code": repr(kind)}, field="phone")
     return Phone.objects.create(
         organization=organization,
         service=service,
@@ -223,9 +252,9 @@ def add_schedule(
     days = [d.upper() for d in byday]
     unknown = [d for d in days if d not in BYDAY]
     if not days or unknown:
-        raise DomainError(f"星期請用 {','.join(BYDAY)}", field="hours")
+        raise DomainError(_("Write the days as %(days)s") % {"days": ",".join(BYDAY)}, field="hours")
     if closes_at <= opens_at:
-        raise DomainError("結束時間須晚於開始時間", field="hours")
+        raise DomainError(_("The closing time must be after the opening time."), field="hours")
     return Schedule.objects.create(
         service=service,
         location=location,

@@ -50,7 +50,7 @@ def test_it_ships_the_default_rule_set_v1() -> None:
     rules = default_rule_set()
 
     assert rules.version == "v1"
-    assert rules.name == "預設篩派規則 v1 (DOMAIN §4)"
+    assert rules.name == "預設篩派規則 v1"
     assert rules.timezone == "Asia/Taipei"
     assert set(rules.codes.types) == {"CP", "IPV", "FV", "SA", "EP", "DP", "VF", "SU", "MH", "DR", "YR", "DO"}
     expected = {"FPC", "SWC", "MHSW", "TCSW", "CV", "DRUG", "YAC", "EDU", "XFER", "NONE"}

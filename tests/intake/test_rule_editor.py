@@ -73,7 +73,7 @@ def test_the_detail_page_summarises_parameters_clocks_and_rules_in_words(as_user
     response = as_user("admin").get("/intake/rules/v1/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>v1 · 預設篩派規則 v1 (DOMAIN §4)</h1>" in html and "Asia/Taipei" in html
+    assert "<h1>v1 · 預設篩派規則 v1</h1>" in html and "Asia/Taipei" in html
     assert "不開案：未符合任何篩派規則，不開案" in html
     assert "親密關係暴力高度危險" in html
     assert "TIPVDA 分數 ≥ 8（參數 tipvda_high）" in html

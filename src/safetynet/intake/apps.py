@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntakeConfig(AppConfig):
     name = "safetynet.intake"
-    verbose_name = "通報與篩派"
+    verbose_name = _("Reports and screening")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

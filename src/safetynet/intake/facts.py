@@ -90,7 +90,11 @@ def parse_received_at(value: Any, problems: list[Problem]) -> datetime.datetime 
         return None
     if moment.year < EARLIEST_YEAR:  # nor could a time of year 1 be moved to UTC at all
         problems.append(
-            Problem("received_at", gettext_noop("before %(year)s (民國元年)"), {"year": EARLIEST_YEAR})
+            Problem(
+                "received_at",
+                gettext_noop("before %(year)s (year 1 of the Republic of China)"),
+                {"year": EARLIEST_YEAR},
+            )
         )
         return None
     if moment > timezone.now() + datetime.timedelta(minutes=5):

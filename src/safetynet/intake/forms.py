@@ -48,20 +48,25 @@ def _is_ints(value: Any) -> bool:
 
 class DraftForm(forms.Form):
     version = forms.RegexField(
-        label=_("新版本代號"),
+        label=_("New version code"),
         regex=VERSION_RE,
         max_length=40,
-        help_text=_("英數字、點、底線或連字號，例：v2"),
-        error_messages={"invalid": _("版本代號只能用英數字、點、底線或連字號")},
+        help_text=_("Letters, digits, dots, underscores or hyphens, e.g. v2"),
+        error_messages={
+            "invalid": _("A version code can only use letters, digits, dots, underscores or hyphens.")
+        },
     )
-    name = forms.CharField(label=_("名稱"), max_length=120)
-    notes = forms.CharField(label=_("修訂說明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(label=_("Rule set name"), max_length=120)
+    notes = forms.CharField(
+        label=_("Revision notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     document = forms.CharField(
-        label=_("進階：完整規則 JSON"),
+        label=_("Advanced: the whole rule set as JSON"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false", "class": "code"}),
         help_text=_(
-            "修改此處時以此 JSON 為準（上方參數、時限與規則欄位不採用）；版本代號與名稱仍以上方欄位為準。"
+            "Once this is changed, the JSON is used (the parameter, clock and rule fields above are not);"
+            " the version code and the name still come from the fields above."
         ),
     )
 
@@ -74,20 +79,22 @@ class DraftForm(forms.Form):
                 self.fields[f"parameter_{name}"] = forms.IntegerField(label=name, initial=value)
             elif _is_ints(value):
                 self.fields[f"parameter_{name}"] = forms.CharField(
-                    label=name, initial=", ".join(str(v) for v in value), help_text=_("以逗號分隔的整數")
+                    label=name,
+                    initial=", ".join(str(v) for v in value),
+                    help_text=_("Whole numbers separated by commas"),
                 )
         for name, clock in base.clocks.items():
-            unit = _("小時") if clock.hours is not None else _("日")
+            unit = _("hours") if clock.hours is not None else _("days")
             self.fields[f"clock_{name}"] = forms.IntegerField(
-                label=f"{clock.label}（{unit}）",
+                label=gettext("%(clock)s (%(unit)s)") % {"clock": clock.label, "unit": unit},
                 initial=clock.hours if clock.hours is not None else clock.days,
             )
         for i, rule in enumerate(base.rules):
             self.fields[f"rule_{i}_enabled"] = forms.BooleanField(
-                label=_("啟用 %(id)s") % {"id": rule.id}, required=False, initial=rule.enabled
+                label=_("Enable %(id)s") % {"id": rule.id}, required=False, initial=rule.enabled
             )
             self.fields[f"rule_{i}_reason"] = forms.CharField(
-                label=_("%(id)s 理由") % {"id": rule.id},
+                label=_("Reason for %(id)s") % {"id": rule.id},
                 initial=rule.reason,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -117,11 +124,11 @@ class DraftForm(forms.Form):
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(
-                _("不是有效的 JSON：第 %(line)s 行第 %(column)s 欄（%(message)s）"),
+                _("Not valid JSON: line %(line)s, column %(column)s (%(message)s)"),
                 params={"line": exc.lineno, "column": exc.colno, "message": exc.msg},
             ) from None
         if not isinstance(data, dict):
-            raise forms.ValidationError(_("規則 JSON 必須是一個物件（{ … }）"))
+            raise forms.ValidationError(_("The rule set JSON must be an object ({ … })"))
         if data == self.base.to_dict():
             return None
         return data
@@ -134,7 +141,7 @@ class DraftForm(forms.Form):
                 try:
                     cleaned[key] = [int(v) for v in re.split(r"[,，、\s]+", cleaned[key].strip()) if v]
                 except ValueError:
-                    self.add_error(key, _("請輸入以逗號分隔的整數，例：1, 2"))
+                    self.add_error(key, _("Enter whole numbers separated by commas, e.g. 1, 2"))
         return cleaned
 
     def rule_document(self) -> dict[str, Any]:
@@ -193,14 +200,17 @@ def _field_of(path: str) -> str | None:
     return None
 
 
-AGAINST_CHOICES = [("receipt", _("通報當時的建議結果")), ("current", _("現行規則重新判斷"))]
+AGAINST_CHOICES = [
+    ("receipt", _("The suggestion made at receipt")),
+    ("current", _("The rules in force, applied again")),
+]
 
 
 class WhatIfForm(forms.Form):
-    start = ROCDateField(label=_("受理日起"))
-    end = ROCDateField(label=_("受理日迄"))
+    start = ROCDateField(label=_("Received from"))
+    end = ROCDateField(label=_("Received until"))
     against = forms.ChoiceField(
-        label=_("比較對象"), choices=AGAINST_CHOICES, initial="receipt", required=False
+        label=_("Compare with"), choices=AGAINST_CHOICES, initial="receipt", required=False
     )
 
     def clean_against(self) -> str:

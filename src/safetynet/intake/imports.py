@@ -159,7 +159,7 @@ class ReportRows:
                 self.reports[external_id] = plan
                 earlier = imported(external_id, shared["area"])
                 if earlier is not None:
-                    row.problem("external_id", f"already imported (通報 {earlier.pk})")
+                    row.problem("external_id", f"already imported (report {earlier.pk})")
         else:
             # A value that did not parse, here or on the report's first row, is named once already.
             failed = {p.column for p in row.problems} | {p.column for p in plan.row.problems}
@@ -263,7 +263,7 @@ def write_report(plan: ReportPlan | None) -> None:
     if plan.external_id:
         earlier = imported(plan.external_id, plan.shared["area"])
         if earlier is not None:
-            raise DomainError(f"already imported (通報 {earlier.pk})", field="external_id")
+            raise DomainError(f"already imported (report {earlier.pk})", field="external_id")
     try:
         report = receive_report(plan.document(), channel=Channel.IMPORT).report
     except facts.InvalidReport as invalid:

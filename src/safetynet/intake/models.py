@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.core.fields import EncryptedTextField
 
 
 class RuleSetVersion(models.Model):
-    version = models.CharField("版本", max_length=40, unique=True)
-    name = models.CharField("名稱", max_length=120)
-    document = models.JSONField("規則內容")
-    notes = models.TextField("說明", blank=True)
-    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    name = models.CharField(_("rule set name"), max_length=120)
+    document = models.JSONField(_("rule set document"))
+    notes = models.TextField(_("version notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    published_at = models.DateTimeField("發布時間", null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
-        verbose_name = "篩派規則版本"
-        verbose_name_plural = "篩派規則版本"
+        verbose_name = _("screening rule set version")
+        verbose_name_plural = _("screening rule set versions")
         ordering = ["-published_at", "-id"]
 
     def __str__(self) -> str:
@@ -41,34 +42,36 @@ class RuleSetStatus(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "篩派表單"
+    WEB = "web", _("Screening form")
     API = "api", "API"
-    IMPORT = "import", "匯入"
+    IMPORT = "import", _("Import")
 
 
 class Report(models.Model):
     """A report (通報) as received, with the screening decision the rules suggested at receipt."""
 
-    received_at = models.DateTimeField("受理時間")
+    received_at = models.DateTimeField(_("received at"))
     area = models.ForeignKey(
-        "geo.County", on_delete=models.PROTECT, related_name="reports", verbose_name="受理縣市"
+        "geo.County", on_delete=models.PROTECT, related_name="reports", verbose_name=_("receiving county")
     )
-    source = models.CharField("通報來源", max_length=20)
-    channel = models.CharField("管道", max_length=10, choices=Channel.choices)
-    external_id = models.CharField("原系統編號", max_length=60, blank=True)
-    narrative = EncryptedTextField("通報內容", blank=True)
-    reporter = EncryptedTextField("通報人", blank=True, help_text="受保護：僅篩派與承辦可見")
+    source = models.CharField(_("report source"), max_length=20)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    external_id = models.CharField(_("number in the earlier system"), max_length=60, blank=True)
+    narrative = EncryptedTextField(_("narrative"), blank=True)
+    reporter = EncryptedTextField(
+        _("reporter"), blank=True, help_text=_("Protected: seen only by screeners and case handlers")
+    )
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    rule_set = models.CharField("規則版本", max_length=40)
-    suggestion = models.JSONField("建議篩派結果")
-    screening_due = models.DateTimeField("篩派期限")
-    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+    rule_set = models.CharField(_("rule set version"), max_length=40)
+    suggestion = models.JSONField(_("suggested screening result"))
+    screening_due = models.DateTimeField(_("screening due"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "通報"
-        verbose_name_plural = "通報"
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         ordering = ["-received_at", "-id"]
         constraints = [
             # An earlier system's report number enters an area once by import (`import reports`);
@@ -81,30 +84,32 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"通報 {self.pk}"
+        return gettext("Report %(number)s") % {"number": self.pk}
 
 
 class SubjectRole(models.TextChoices):
-    VICTIM = "victim", "被害人"
-    RESPONDENT = "respondent", "相對人"
-    CHILD = "child", "兒少"
-    FAMILY = "family", "家庭成員"
+    VICTIM = "victim", _("Victim")
+    RESPONDENT = "respondent", _("Respondent")
+    CHILD = "child", _("Child or youth")
+    FAMILY = "family", _("Family member")
 
 
 class ReportSubject(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="subjects", verbose_name="通報")
-    ref = models.CharField("代號", max_length=40)
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="subjects", verbose_name=_("report")
+    )
+    ref = models.CharField(_("subject reference"), max_length=40)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="report_subjects")
-    matched_by = models.CharField("比對方式", max_length=20)  # national_id | new
-    role = models.CharField("身分", max_length=20, choices=SubjectRole.choices)
-    types = models.JSONField("通報類型")
+    matched_by = models.CharField(_("matched by"), max_length=20)  # national_id | new
+    role = models.CharField(_("role in the report"), max_length=20, choices=SubjectRole.choices)
+    types = models.JSONField(_("report types"))
     town = models.ForeignKey("geo.Town", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    flags = models.JSONField("註記", default=list)
-    tipvda_score = models.PositiveSmallIntegerField("TIPVDA 分數", null=True, blank=True)
+    flags = models.JSONField(_("flags"), default=list)
+    tipvda_score = models.PositiveSmallIntegerField(_("TIPVDA score"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "通報對象"
-        verbose_name_plural = "通報對象"
+        verbose_name = _("report subject")
+        verbose_name_plural = _("report subjects")
         constraints = [models.UniqueConstraint(fields=["report", "ref"], name="subject_ref_unique_in_report")]
 
     def __str__(self) -> str:
@@ -129,14 +134,22 @@ class IdempotencyKey(models.Model):
 class RouteService(models.Model):
     """Which units serve a route, and which roles inside them take its cases (editable data)."""
 
-    route = models.CharField("服務路徑", max_length=10, unique=True)
-    unit_kind = models.CharField("單位類別", max_length=20)
-    roles = models.JSONField("承辦角色", default=list, help_text="角色代碼；空白表示單位內所有個案工作者")
-    by_town = models.BooleanField("依居住地分區", default=False, help_text="由涵蓋個案居住地的單位承辦")
+    route = models.CharField(_("route"), max_length=10, unique=True)
+    unit_kind = models.CharField(_("unit kind"), max_length=20)
+    roles = models.JSONField(
+        _("handling roles"),
+        default=list,
+        help_text=_("Role codes; empty means every case worker of the unit"),
+    )
+    by_town = models.BooleanField(
+        _("by town of residence"),
+        default=False,
+        help_text=_("The unit covering the person's town of residence takes the case"),
+    )
 
     class Meta:
-        verbose_name = "服務路徑承辦單位"
-        verbose_name_plural = "服務路徑承辦單位"
+        verbose_name = _("route service")
+        verbose_name_plural = _("route services")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -150,32 +163,32 @@ class Screening(models.Model):
     """
 
     report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="screening")
-    routes = models.JSONField("篩派結果")
-    overridden = models.BooleanField("修改建議", default=False)
-    reason = models.TextField("修改理由", blank=True)
-    decided_at = models.DateTimeField("篩派時間")
+    routes = models.JSONField(_("screening result"))
+    overridden = models.BooleanField(_("suggestion changed"), default=False)
+    reason = models.TextField(_("reason for the change"), blank=True)
+    decided_at = models.DateTimeField(_("screened at"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    legacy = models.BooleanField("歷史資料匯入", default=False)
+    legacy = models.BooleanField(_("imported from an earlier system"), default=False)
 
     class Meta:
-        verbose_name = "篩派決定"
-        verbose_name_plural = "篩派決定"
+        verbose_name = _("screening decision")
+        verbose_name_plural = _("screening decisions")
 
     def __str__(self) -> str:
-        return f"篩派 {self.report_id}"
+        return gettext("Screening %(number)s") % {"number": self.report_id}
 
 
 class DispatchOutcome(models.TextChoices):
-    ASSIGNED = "assigned", "已派案"
-    QUEUED = "queued", "待督導分派"
-    RE_REPORT = "re_report", "併入原案（續報）"
-    REOPENED = "reopened", "結案後再通報，重新開案"
-    TRANSFER = "transfer", "移轉他縣市"
-    NONE = "none", "不開案"
-    NO_UNIT = "no_unit", "無承辦單位"
-    RECORDED = "recorded", "歷史紀錄"
+    ASSIGNED = "assigned", _("Assigned")
+    QUEUED = "queued", _("Waiting for the supervisor")
+    RE_REPORT = "re_report", _("Attached to the open case (re-report)")
+    REOPENED = "reopened", _("Re-reported after closure: reopened")
+    TRANSFER = "transfer", _("Transferred to another county")
+    NONE = "none", _("No case")
+    NO_UNIT = "no_unit", _("No unit serves it")
+    RECORDED = "recorded", _("Historical record")
 
 
 class Dispatch(models.Model):
@@ -183,8 +196,8 @@ class Dispatch(models.Model):
 
     screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="dispatches")
     subject = models.ForeignKey(ReportSubject, on_delete=models.PROTECT, related_name="dispatches")
-    route = models.CharField("服務路徑", max_length=10)
-    outcome = models.CharField("結果", max_length=20, choices=DispatchOutcome.choices)
+    route = models.CharField(_("route"), max_length=10)
+    outcome = models.CharField(_("dispatch outcome"), max_length=20, choices=DispatchOutcome.choices)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="dispatches"
     )
@@ -195,14 +208,14 @@ class Dispatch(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="移轉縣市",
+        verbose_name=_("county transferred to"),
     )
-    reason = models.TextField("理由", blank=True)
-    created_at = models.DateTimeField("建立時間")
+    reason = models.TextField(_("dispatch reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
-        verbose_name = "派案"
-        verbose_name_plural = "派案"
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
         ordering = ["id"]
 
     def __str__(self) -> str:

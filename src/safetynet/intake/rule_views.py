@@ -108,24 +108,33 @@ def who(user: Any) -> str:
 # --- readable summaries -------------------------------------------------------------------------------
 
 TERM_LABELS: dict[str, Any] = {
-    "types_any": gettext_lazy("通報類型為"),
-    "report_types_any": gettext_lazy("同一通報含類型"),
-    "role_in": gettext_lazy("身分為"),
-    "flags_any": gettext_lazy("註記任一"),
-    "flags_all": gettext_lazy("註記皆有"),
-    "flags_none": gettext_lazy("無註記"),
-    "source_in": gettext_lazy("通報來源為"),
-    "open_routes_any": gettext_lazy("已開案於"),
-    "routed_any": gettext_lazy("本次已派"),
-    "tipvda_at_least": gettext_lazy("TIPVDA 分數 ≥"),
-    "suicide_within_days": gettext_lazy("近 N 日內有自殺通報，N ="),
-    "psychiatric_level_in": gettext_lazy("精神照護等級為"),
+    "types_any": gettext_lazy("Report type is"),
+    "report_types_any": gettext_lazy("The report includes type"),
+    "role_in": gettext_lazy("Role is"),
+    "flags_any": gettext_lazy("Any of the flags"),
+    "flags_all": gettext_lazy("All of the flags"),
+    "flags_none": gettext_lazy("None of the flags"),
+    "source_in": gettext_lazy("Report source is"),
+    "open_routes_any": gettext_lazy("Has an open case on"),
+    "routed_any": gettext_lazy("Already routed in this report to"),
+    "tipvda_at_least": gettext_lazy("TIPVDA score ≥"),
+    "suicide_within_days": gettext_lazy("A suicide report in the last N days, N ="),
+    "psychiatric_level_in": gettext_lazy("Psychiatric care level is"),
 }
 YES_NO_LABELS: dict[str, tuple[Any, Any]] = {
-    "outside_area": (gettext_lazy("居住地在外縣市"), gettext_lazy("居住地在本縣市或不明")),
-    "protective_issue": (gettext_lazy("有保護議題"), gettext_lazy("無保護議題")),
-    "drug_registry": (gettext_lazy("列於藥癮名冊"), gettext_lazy("未列於藥癮名冊")),
-    "court_ordered_treatment": (gettext_lazy("經法院裁定處遇計畫"), gettext_lazy("無法院裁定處遇計畫")),
+    "outside_area": (
+        gettext_lazy("Lives in another county"),
+        gettext_lazy("Lives in this county or unknown"),
+    ),
+    "protective_issue": (gettext_lazy("Has a protective issue"), gettext_lazy("No protective issue")),
+    "drug_registry": (
+        gettext_lazy("On the drug addiction register"),
+        gettext_lazy("Not on the drug addiction register"),
+    ),
+    "court_ordered_treatment": (
+        gettext_lazy("Court-ordered treatment programme"),
+        gettext_lazy("No court-ordered treatment programme"),
+    ),
 }
 CODE_KIND_OF_TERM = {key: term.codes for key, term in TERMS.items() if term.kind == "codes"}
 
@@ -140,7 +149,7 @@ def _argument(rules: RuleSet, key: str, value: Any) -> str:
     else:
         text = parameter_text(resolved)
     if isinstance(value, str) and value in rules.parameters:
-        text += _("（參數 %(name)s）") % {"name": value}
+        text += _(" (parameter %(name)s)") % {"name": value}
     return text
 
 
@@ -154,14 +163,17 @@ def describe(condition: Condition, rules: RuleSet) -> str:
         if key in YES_NO_LABELS:
             parts.append(str(YES_NO_LABELS[key][0 if value else 1]))
         elif key == "any_of":
-            parts.append("（" + _(" 或 ").join(describe(c, rules) for c in value) + "）")
+            options = _(" or ").join(describe(c, rules) for c in value)
+            parts.append(_("(%(options)s)") % {"options": options})
         elif key == "not":
-            parts.append(_("非（%(inner)s）") % {"inner": describe(value, rules)})
+            parts.append(_("not (%(inner)s)") % {"inner": describe(value, rules)})
         elif key == "use":
-            parts.append("、".join(_("符合共用條件「%(name)s」") % {"name": name} for name in value))
+            parts.append(
+                "、".join(_("meets the shared condition “%(name)s”") % {"name": name} for name in value)
+            )
         else:
             parts.append(f"{TERM_LABELS[key]} {_argument(rules, key, value)}")
-    return _("；且 ").join(parts) if parts else _("（一律符合）")
+    return _("; and ").join(parts) if parts else _("(always)")
 
 
 def _rule_row(rule: Rule, rules: RuleSet) -> dict[str, Any]:
@@ -269,7 +281,9 @@ def rule_draft(request: HttpRequest, version: str) -> HttpResponse:
             form.show_error(error)
         else:
             messages.success(
-                request, _("草稿 %(version)s 已建立，發布前請先試算。") % {"version": draft.version}
+                request,
+                _("Draft %(version)s created; run a what-if before publishing it.")
+                % {"version": draft.version},
             )
             return redirect("intake:rule", version=draft.version)
     return render(request, "intake/rules/draft_form.html", {"base": base, "form": form})
@@ -281,7 +295,10 @@ def rule_publish(request: HttpRequest, version: str) -> HttpResponse:
     """GET: what publishing would change (against the rule set in force, last 90 days); POST: publish."""
     found = _version_or_404(version)
     if not found.is_draft or found.row is None:
-        messages.error(request, _("版本 %(version)s 不是草稿，無法發布。") % {"version": found.version})
+        messages.error(
+            request,
+            _("Version %(version)s is not a draft and cannot be published.") % {"version": found.version},
+        )
         return redirect("intake:rule", version=found.version)
     if request.method == "POST":
         try:
@@ -290,7 +307,9 @@ def rule_publish(request: HttpRequest, version: str) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(
-                request, _("版本 %(version)s 已發布，新通報起適用。") % {"version": found.version}
+                request,
+                _("Version %(version)s is published and applies to new reports from now on.")
+                % {"version": found.version},
             )
         return redirect("intake:rule", version=found.version)
     rules, current = found.rule_set(), current_rule_set()

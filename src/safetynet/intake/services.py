@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from safetynet.cases import services as cases
@@ -44,7 +45,11 @@ def draft_rule_set(document: dict[str, Any], *, by: Any = None, notes: str = "")
         raise DomainError(str(exc), field="document") from exc
     taken = rules.version == default_rule_set().version
     if taken or RuleSetVersion.objects.filter(version=rules.version).exists():
-        raise DomainError(f"版本 {rules.version} 已存在；新版本請換一個版本代號", field="version")
+        raise DomainError(
+            _("Version %(version)s already exists; give the new version another code.")
+            % {"version": rules.version},
+            field="version",
+        )
     return RuleSetVersion.objects.create(
         version=rules.version, name=rules.name, document=rules.to_dict(), notes=notes, created_by=by
     )
@@ -55,7 +60,11 @@ def publish_rule_set(draft: RuleSetVersion, *, by: Any = None) -> RuleSetVersion
     """From now on, screening uses this version; earlier versions stay for history and what-if."""
     locked = RuleSetVersion.objects.select_for_update().get(pk=draft.pk)
     if locked.published_at is not None:
-        raise DomainError(f"版本 {locked.version} 已於 {locked.published_at:%Y-%m-%d} 發布", field="version")
+        raise DomainError(
+            _("Version %(version)s was published on %(date)s.")
+            % {"version": locked.version, "date": f"{locked.published_at:%Y-%m-%d}"},
+            field="version",
+        )
     locked.published_at = timezone.now()
     locked.published_by = by
     locked.save(update_fields=["published_at", "published_by"])
@@ -195,11 +204,13 @@ def _final_routes(
     seen: set[tuple[str, str]] = set()
     for choice in choices:
         if choice.subject not in refs:
-            raise DomainError(f"通報對象 {choice.subject} 不在此通報中", field="routes")
+            raise DomainError(
+                _("Subject %(subject)s is not in this report.") % {"subject": choice.subject}, field="routes"
+            )
         if choice.route not in rules.codes.routes:
-            raise DomainError(f"未知的服務路徑 {choice.route}", field="routes")
+            raise DomainError(_("Unknown route %(route)s.") % {"route": choice.route}, field="routes")
         if choice.priority not in (None, 1, 2):
-            raise DomainError("優先等級只能是 1、2 或空白", field="routes")
+            raise DomainError(_("The priority can only be 1, 2 or empty."), field="routes")
         key = (choice.subject, choice.route)
         if key in seen:
             continue
@@ -220,22 +231,24 @@ def _final_routes(
     missing = refs - {r["subject"] for r in final}
     if missing:
         raise DomainError(
-            f"每位通報對象至少要有一個服務路徑（不開案也是一種）：{'、'.join(sorted(missing))}",
+            _("Every report subject needs at least one route (no case is one too): %(subjects)s")
+            % {"subjects": "、".join(sorted(missing))},
             field="routes",
         )
     changed = {(r["subject"], r["route"], r["priority"]) for r in final} != {
         (r["subject"], r["route"], r["priority"]) for r in suggested
     }
     if changed and not reason.strip():
-        raise DomainError("修改建議的篩派結果必須填寫理由", field="reason")
+        raise DomainError(_("A change to the suggested screening needs a reason."), field="reason")
     return final, changed
 
 
 class AlreadyScreened(DomainError):
     def __init__(self, screening: Screening) -> None:
-        who = words.staff_name(screening.decided_by) if screening.decided_by else "匯入"
+        who = words.staff_name(screening.decided_by) if screening.decided_by else _("an import")
+        when = f"{timezone.localtime(screening.decided_at):%Y-%m-%d %H:%M}"
         super().__init__(
-            f"此通報已由 {who} 於 {timezone.localtime(screening.decided_at):%Y-%m-%d %H:%M} 篩派",
+            _("This report was already screened by %(who)s on %(when)s.") % {"who": who, "when": when},
             field="report",
         )
         self.screening = screening
@@ -396,20 +409,22 @@ def record_legacy_screening(
     if earlier is not None:
         raise AlreadyScreened(earlier)
     if timezone.is_naive(screened_at):
-        raise DomainError("篩派時間需含時區", field="screened_at")
+        raise DomainError(_("The screening time needs a time zone."), field="screened_at")
     if screened_at < locked.received_at:
-        raise DomainError("篩派時間早於受理時間", field="screened_at")
+        raise DomainError(_("The screening time is before the time of receipt."), field="screened_at")
     if screened_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise DomainError("篩派時間在未來", field="screened_at")
+        raise DomainError(_("The screening time is in the future."), field="screened_at")
     known = current_rule_set().codes.routes
     subjects = {s.ref: s for s in locked.subjects.order_by("pk")}
     final: list[dict[str, Any]] = []
     for ref, codes in routes.items():
         if ref not in subjects:
-            raise DomainError(f"通報對象 {ref} 不在此通報中", field="route")
+            raise DomainError(
+                _("Subject %(subject)s is not in this report.") % {"subject": ref}, field="route"
+            )
         for code in dict.fromkeys(codes):
             if code not in known:
-                raise DomainError(f"未知的服務路徑 {code}", field="route")
+                raise DomainError(_("Unknown route %(route)s.") % {"route": code}, field="route")
             final.append(
                 {
                     "route": code,
@@ -427,7 +442,9 @@ def record_legacy_screening(
     missing = set(subjects) - {r["subject"] for r in final}
     if missing:
         raise DomainError(
-            f"每位通報對象至少要有一個服務路徑（不開案也是一種）：{'、'.join(sorted(missing))}", field="route"
+            _("Every report subject needs at least one route (no case is one too): %(subjects)s")
+            % {"subjects": "、".join(sorted(missing))},
+            field="route",
         )
     suggested = {(r["subject"], r["route"]) for r in locked.suggestion.get("routes", [])}
     screening = Screening.objects.create(

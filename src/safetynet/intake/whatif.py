@@ -82,13 +82,13 @@ class WhatIf:
 def check_period(start: datetime.date, end: datetime.date) -> None:
     """A period is at most a year, so that one request cannot replay the whole history."""
     if end < start:
-        raise DomainError(_("結束日不可早於開始日"), field="end")
+        raise DomainError(_("The end of the period cannot be before its start."), field="end")
     try:
         limit = start.replace(year=start.year + 1)
     except ValueError:  # 29 February
         limit = start.replace(year=start.year + 1, day=28) + datetime.timedelta(days=1)
     if end >= limit:
-        raise DomainError(_("期間最長一年"), field="end")
+        raise DomainError(_("The period can be at most one year."), field="end")
 
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -248,12 +248,16 @@ def parameter_text(value: Any) -> str:
 def clock_span(clock: ClockDef | None) -> str:
     if clock is None:
         return "—"
-    starts = {"receipt": _("自收案"), "screening_due": _("自篩派期限"), "dispatch": _("自派案")}
+    starts = {
+        "receipt": _("from receipt"),
+        "screening_due": _("from the screening due time"),
+        "dispatch": _("from dispatch"),
+    }
     if clock.hours is not None:
-        span = _("%(n)s 小時") % {"n": clock.hours}
+        span = _("%(n)s hours") % {"n": clock.hours}
     else:
-        span = _("%(n)s 日") % {"n": clock.days}
-    return f"{span}（{starts.get(clock.start, clock.start)}）"
+        span = _("%(n)s days") % {"n": clock.days}
+    return _("%(span)s (%(start)s)") % {"span": span, "start": starts.get(clock.start, clock.start)}
 
 
 def compare(before: RuleSet, after: RuleSet) -> RuleSetDiff:
@@ -290,24 +294,31 @@ def _keys(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
 def _rule_changes(before: RuleSet, after: RuleSet) -> tuple[Change, ...]:
     old = {rule.id: rule for rule in before.rules}
     new_ids = {rule.id for rule in after.rules}
-    on_off = {True: _("啟用"), False: _("停用")}
+    on_off = {True: _("On"), False: _("Off")}
     changes: list[Change] = []
     for rule in after.rules:
         was = old.get(rule.id)
         if was is None:
-            changes.append(Change(rule.id, rule.title, "—", _("新增規則")))
+            changes.append(Change(rule.id, rule.title, "—", _("New rule")))
             continue
         if was.enabled != rule.enabled:
             changes.append(Change(rule.id, rule.title, on_off[was.enabled], on_off[rule.enabled]))
         if was.reason != rule.reason:
             changes.append(
-                Change(rule.id, _("%(title)s：理由") % {"title": rule.title}, was.reason, rule.reason)
+                Change(rule.id, _("%(title)s: reason") % {"title": rule.title}, was.reason, rule.reason)
             )
         rest = (was.title, was.when, was.then, was.exclusive_group, was.stop)
         if rest != (rule.title, rule.when, rule.then, rule.exclusive_group, rule.stop):
-            changes.append(Change(rule.id, rule.title, _("（原條件或結果）"), _("條件或結果已變更")))
-    changes.extend(Change(r.id, r.title, r.title, _("已刪除")) for r in before.rules if r.id not in new_ids)
+            changes.append(
+                Change(
+                    rule.id,
+                    rule.title,
+                    _("(the earlier conditions or outcome)"),
+                    _("Conditions or outcome changed"),
+                )
+            )
+    changes.extend(Change(r.id, r.title, r.title, _("Deleted")) for r in before.rules if r.id not in new_ids)
     old_order = [r.id for r in before.rules if r.id in new_ids]
     if old_order != [r.id for r in after.rules if r.id in old]:
-        changes.append(Change("", _("規則順序"), _("原順序"), _("已調整")))
+        changes.append(Change("", _("Order of the rules"), _("Earlier order"), _("Reordered")))
     return tuple(changes)

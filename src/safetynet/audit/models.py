@@ -13,19 +13,20 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
-    READ = "read", "讀取"
-    SEARCH = "search", "查詢"
-    CHANGE = "change", "異動"
-    EXPORT = "export", "匯出"
+    READ = "read", _("Read")
+    SEARCH = "search", _("Search")
+    CHANGE = "change", _("Change")
+    EXPORT = "export", _("Export")
     API = "api", "API"
-    BREAK_GLASS = "break_glass", "緊急調閱"
-    REVIEW = "review", "調閱審查"
-    LOGIN = "login", "登入"
-    LOGIN_FAILED = "login_failed", "登入失敗"
-    LOGOUT = "logout", "登出"
+    BREAK_GLASS = "break_glass", _("Emergency opening")
+    REVIEW = "review", _("Opening review")
+    LOGIN = "login", _("Sign-in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Sign-out")
 
 
 class AppendOnly(Exception):
@@ -33,30 +34,30 @@ class AppendOnly(Exception):
 
 
 class AuditEntry(models.Model):
-    seq = models.PositiveBigIntegerField("序號", unique=True)
-    at = models.DateTimeField("時間", default=timezone.now)
+    seq = models.PositiveBigIntegerField(_("sequence number"), unique=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    username = models.CharField("帳號", max_length=150, blank=True)
-    role = models.CharField("角色", max_length=40, blank=True)
-    action = models.CharField("動作", max_length=20, choices=Action.choices)
-    object_type = models.CharField("對象類別", max_length=60, blank=True)
-    object_id = models.CharField("對象編號", max_length=60, blank=True)
+    username = models.CharField(_("account"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=40, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=60, blank=True)
     # The persons the entry is about, as `|3|17|`: "who looked at this child's file?" is a contains.
-    subjects = models.CharField("涉及人員", max_length=500, blank=True)
-    method = models.CharField("方法", max_length=10, blank=True)
-    path = models.CharField("路徑", max_length=300, blank=True)
-    ip = models.GenericIPAddressField("來源位址", null=True, blank=True)
-    reason = models.TextField("理由", blank=True)
-    flagged = models.BooleanField("標記", default=False)
-    detail = models.JSONField("細節", default=dict, blank=True)
+    subjects = models.CharField(_("persons concerned"), max_length=500, blank=True)
+    method = models.CharField(_("method"), max_length=10, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("source address"), null=True, blank=True)
+    reason = models.TextField(_("stated reason"), blank=True)
+    flagged = models.BooleanField(_("flagged"), default=False)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
     class Meta:
-        verbose_name = "稽核紀錄"
-        verbose_name_plural = "稽核紀錄"
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
         ordering = ["-seq"]
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
@@ -107,8 +108,8 @@ class ChainHead(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        verbose_name = "稽核鏈末端"
-        verbose_name_plural = "稽核鏈末端"
+        verbose_name = _("access log chain head")
+        verbose_name_plural = _("access log chain heads")
 
     def __str__(self) -> str:
         return f"#{self.seq}"
@@ -138,31 +139,31 @@ class AccessGrant(models.Model):
     """
 
     staff = models.ForeignKey(
-        "org.Staff", on_delete=models.PROTECT, related_name="access_grants", verbose_name="調閱人"
+        "org.Staff", on_delete=models.PROTECT, related_name="access_grants", verbose_name=_("opened by")
     )
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="access_grants", verbose_name="個案"
+        "cases.Case", on_delete=models.PROTECT, related_name="access_grants", verbose_name=_("case")
     )
-    reason = models.TextField("調閱理由")
-    granted_at = models.DateTimeField("開始", default=timezone.now)
-    expires_at = models.DateTimeField("到期")
+    reason = models.TextField(_("reason for opening"))
+    granted_at = models.DateTimeField(_("open from"), default=timezone.now)
+    expires_at = models.DateTimeField(_("runs out at"))
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reviewed_at = models.DateTimeField("審查時間", null=True, blank=True)
-    review_note = models.CharField("審查意見", max_length=300, blank=True)
-    justified = models.BooleanField("理由成立", null=True, blank=True)
-    needs_approval = models.BooleanField("須督導核准", default=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
+    justified = models.BooleanField(_("reason sound"), null=True, blank=True)
+    needs_approval = models.BooleanField(_("needs a supervisor's approval"), default=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    approved_at = models.DateTimeField("核准時間", null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     objects = AccessGrantQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "緊急調閱"
-        verbose_name_plural = "緊急調閱"
+        verbose_name = _("emergency opening")
+        verbose_name_plural = _("emergency openings")
         ordering = ["-granted_at", "-id"]
         indexes = [models.Index(fields=["staff", "case", "expires_at"])]
 
@@ -181,33 +182,35 @@ class AccessGrant(models.Model):
 class AlertKind(models.TextChoices):
     """What a rule watches for (`safetynet.domain.accesswatch`)."""
 
-    UNRELATED_READS = "unrelated_reads", "讀取無業務關係者"
-    PROTECTED_READS = "protected_reads", "讀取性侵害被害人"
-    OFF_HOURS = "off_hours", "非上班時間大量讀取"
-    REPEATED_LOOKUPS = "repeated_lookups", "跨日重複查看同一人"
-    FAILED_ID_SEARCHES = "failed_id_searches", "身分證號查無其人"
+    UNRELATED_READS = "unrelated_reads", _("Reads of persons not served")
+    PROTECTED_READS = "protected_reads", _("Reads of a sexual-assault victim")
+    OFF_HOURS = "off_hours", _("Burst outside working hours")
+    REPEATED_LOOKUPS = "repeated_lookups", _("Same person looked up day after day")
+    FAILED_ID_SEARCHES = "failed_id_searches", _("National-ID searches that found nobody")
 
 
 class WindowUnit(models.TextChoices):
-    MINUTES = "minutes", "分鐘"
-    HOURS = "hours", "小時"
-    DAYS = "days", "日"
+    MINUTES = "minutes", _("minutes")
+    HOURS = "hours", _("hours")
+    DAYS = "days", _("days")
 
 
 class AlertRule(models.Model):
     """One rule of the watch, as data: shipped from `audit/data/alert_rules.csv`, edited by administrators."""
 
-    kind = models.CharField("類別", max_length=30, choices=AlertKind.choices, unique=True)
-    threshold = models.PositiveIntegerField("門檻", help_text="超過此數即警示")
-    window = models.PositiveIntegerField("期間長度")
-    window_unit = models.CharField("期間單位", max_length=10, choices=WindowUnit.choices)
-    day_starts = models.TimeField("上班開始", default=datetime.time(8, 0))
-    day_ends = models.TimeField("上班結束", default=datetime.time(18, 0))
-    active = models.BooleanField("啟用", default=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=AlertKind.choices, unique=True)
+    threshold = models.PositiveIntegerField(
+        _("threshold"), help_text=_("An alert is raised above this number.")
+    )
+    window = models.PositiveIntegerField(_("window length"))
+    window_unit = models.CharField(_("window unit"), max_length=10, choices=WindowUnit.choices)
+    day_starts = models.TimeField(_("working day starts"), default=datetime.time(8, 0))
+    day_ends = models.TimeField(_("working day ends"), default=datetime.time(18, 0))
+    active = models.BooleanField(_("enabled"), default=True)
 
     class Meta:
-        verbose_name = "警示規則"
-        verbose_name_plural = "警示規則"
+        verbose_name = _("alert rule")
+        verbose_name_plural = _("alert rules")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -219,9 +222,9 @@ class AlertRule(models.Model):
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", "待審查"
-    JUSTIFIED = "justified", "有正當理由"
-    UNJUSTIFIED = "unjustified", "無正當理由"
+    OPEN = "open", _("To review")
+    JUSTIFIED = "justified", _("Justified")
+    UNJUSTIFIED = "unjustified", _("Not justified")
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):
@@ -232,39 +235,43 @@ class AlertQuerySet(models.QuerySet["Alert"]):
 class Alert(models.Model):
     """A reader's access that a rule found unusual in one period, with the log entries behind it."""
 
-    rule = models.ForeignKey(AlertRule, on_delete=models.PROTECT, related_name="alerts", verbose_name="規則")
+    rule = models.ForeignKey(
+        AlertRule, on_delete=models.PROTECT, related_name="alerts", verbose_name=_("rule")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="讀取者"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reader")
     )
     unit = models.ForeignKey(
-        "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="單位"
+        "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
     )
     # The period (and the person, for repeated look-ups): the same entries always give the same key.
     key = models.CharField(max_length=60)
-    period = models.DateTimeField("期間開始")
-    count = models.PositiveIntegerField("次數")
-    first = models.DateTimeField("最早")
-    last = models.DateTimeField("最晚")
-    persons = models.CharField("涉及人員", max_length=500, blank=True)
+    period = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("count"))
+    first = models.DateTimeField(_("first"))
+    last = models.DateTimeField(_("last"))
+    persons = models.CharField(_("persons concerned"), max_length=500, blank=True)
     # No database constraint: the log's chain, not this table, is what tells an entry removed (and a
     # removal must not fail here first, hiding it from `audit verify`).
     entries = models.ManyToManyField(
-        AuditEntry, related_name="alerts", verbose_name="紀錄", db_constraint=False
+        AuditEntry, related_name="alerts", verbose_name=_("log entries"), db_constraint=False
     )
-    status = models.CharField("狀態", max_length=20, choices=AlertStatus.choices, default=AlertStatus.OPEN)
-    note = models.CharField("審查意見", max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
+    note = models.CharField(_("review note"), max_length=500, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reviewed_at = models.DateTimeField("審查時間", null=True, blank=True)
-    reviewed_count = models.PositiveIntegerField("審查時次數", null=True, blank=True)
-    opened_at = models.DateTimeField("發出時間", default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_count = models.PositiveIntegerField(_("count when reviewed"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("raised at"), default=timezone.now)
 
     objects = AlertQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "存取警示"
-        verbose_name_plural = "存取警示"
+        verbose_name = _("access alert")
+        verbose_name_plural = _("access alerts")
         ordering = ["-last", "-id"]
         constraints = [models.UniqueConstraint(fields=["rule", "user", "key"], name="alert_once_per_period")]
         indexes = [models.Index(fields=["status", "last"]), models.Index(fields=["opened_at"])]
@@ -284,8 +291,8 @@ class AlertCursor(models.Model):
     ran_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "警示進度"
-        verbose_name_plural = "警示進度"
+        verbose_name = _("alert progress")
+        verbose_name_plural = _("alert progress")
 
     def __str__(self) -> str:
         return f"#{self.seq}"

@@ -1,11 +1,12 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "safetynet.core"
-    verbose_name = "系統"
+    verbose_name = _("System")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
@@ -15,22 +16,25 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens", verbose_name="帳號"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name=_("account"),
     )
-    name = models.CharField("用途", max_length=80, blank=True)
-    prefix = models.CharField("識別碼", max_length=12, unique=True)
+    name = models.CharField(_("purpose"), max_length=80, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
     digest = models.CharField(max_length=64)
-    scopes = models.JSONField("權限範圍", default=list)
-    created_at = models.DateTimeField("建立時間", auto_now_add=True)
-    expires_at = models.DateTimeField("到期時間")
-    last_used_at = models.DateTimeField("最後使用", null=True, blank=True)
-    revoked_at = models.DateTimeField("撤銷時間", null=True, blank=True)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "API 權杖"
-        verbose_name_plural = "API 權杖"
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -57,24 +61,27 @@ class Notification(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications", verbose_name="帳號"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("account"),
     )
-    kind = models.CharField("類別", max_length=30)
-    message = models.CharField("內容", max_length=300)
-    template = models.CharField("訊息範本", max_length=200, blank=True)
-    params = models.JSONField("訊息參數", default=dict, blank=True)
-    url = models.CharField("連結", max_length=200, blank=True)
-    subject_type = models.CharField("事項類別", max_length=40, blank=True)
-    subject_id = models.PositiveBigIntegerField("事項編號", null=True, blank=True)
-    created_at = models.DateTimeField("建立時間", default=timezone.now)
-    read_at = models.DateTimeField("已讀時間", null=True, blank=True)
-    resolved_at = models.DateTimeField("已處理時間", null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=30)
+    message = models.CharField(_("message"), max_length=300)
+    template = models.CharField(_("message template"), max_length=200, blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    subject_type = models.CharField(_("subject type"), max_length=40, blank=True)
+    subject_id = models.PositiveBigIntegerField(_("subject id"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "read_at"]),

@@ -11,12 +11,13 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
 
 from safetynet.core.errors import DomainError
 from safetynet.core.models import ApiToken
 
-SCOPES = {"read": "讀取", "reports:write": "送出通報", "cases:write": "登打個案紀錄"}
+SCOPES = {"read": _("Read"), "reports:write": _("Send reports"), "cases:write": _("Record case notes")}
 DEFAULT_DAYS = 90
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from safetynet.domain.indicators import Period, consistent, fraction, met, percent, period_of
 from safetynet.indicators.computations import METHODS, REGISTER_METHODS, Counts, Scope
@@ -156,7 +157,8 @@ def checkpoint_day(area: str, period: Period, today: datetime.date) -> datetime.
     return min(period.end, today)
 
 
-NOT_BEGUN = "期間尚未開始"
+# Lazy: it reads, and compares with a note, in the active language (the notes are written in it).
+NOT_BEGUN = cast(str, gettext_lazy("The period has not begun."))
 
 
 def compute(
@@ -175,7 +177,7 @@ def compute(
     source = indicator.source
     if period.start > today:
         # Nothing has happened in a period that has not begun: no counts, not today's figures.
-        counts = Counts(None, None, notes=[NOT_BEGUN]) if reported is None else None
+        counts = Counts(None, None, notes=[str(NOT_BEGUN)]) if reported is None else None
     elif indicator.source == Source.COMPUTED and indicator.method in METHODS:
         counts = METHODS[indicator.method](Scope(area, cut, on), indicator.params)
         if indicator.method in REGISTER_METHODS and not counts.denominator and reported is not None:
@@ -243,9 +245,16 @@ def _from_report(reported: ReportedValue | None) -> Counts:
         and not consistent(reported.value, reported.numerator, reported.denominator)
     ):
         notes.append(
-            f"填報值 {percent(reported.value)} 與其分子分母 {_number(reported.numerator)}/"
-            f"{_number(reported.denominator)} 不符：依分子分母計算為 "
-            f"{percent(fraction(reported.numerator, reported.denominator))}"
+            gettext(
+                "The reported value %(value)s does not agree with its counts "
+                "%(numerator)s/%(denominator)s: they give %(computed)s."
+            )
+            % {
+                "value": percent(reported.value),
+                "numerator": _number(reported.numerator),
+                "denominator": _number(reported.denominator),
+                "computed": percent(fraction(reported.numerator, reported.denominator)),
+            }
         )
     return Counts(reported.numerator, reported.denominator, notes=notes)
 
@@ -256,7 +265,10 @@ def _against_report(reported: ReportedValue, value: Decimal | None) -> list[str]
         printed = fraction(reported.numerator, reported.denominator)
     if printed is None or value is None or consistent(printed, value, 1):
         return []
-    return [f"由紀錄計算為 {percent(value)}，{reported.source} 填報 {percent(printed)}"]
+    return [
+        gettext("Computed from records as %(computed)s; %(source)s reported %(reported)s.")
+        % {"computed": percent(value), "source": reported.source, "reported": percent(printed)}
+    ]
 
 
 def catalogue(area: str, year: int, today: datetime.date | None = None) -> list[Value]:

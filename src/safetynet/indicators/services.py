@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safetynet.core.errors import DomainError
 from safetynet.domain.indicators import Period
@@ -23,23 +24,25 @@ from safetynet.workforce.models import PlanPhase
 def indicator_of(code: str) -> Indicator:
     found = Indicator.objects.filter(code=code).first()
     if found is None:
-        raise DomainError(f"指標代碼 {code!r} 不存在", field="code")
+        raise DomainError(_("No indicator has the code %(code)s.") % {"code": repr(code)}, field="code")
     return found
 
 
 def check_plan_year(year: int, field: str = "plan_year") -> None:
     """A year some plan phase covers."""
     if not any(year in phase.years for phase in PlanPhase.objects.all()):
-        raise DomainError(f"{year} 年不在任何計畫期程內", field=field)
+        raise DomainError(_("The year %(year)s is in no phase of the plan.") % {"year": year}, field=field)
 
 
 def _check_rate(indicator: Indicator, value: Decimal | None, field: str) -> None:
     if value is None:
         return
     if value < 0:
-        raise DomainError("不可為負數", field=field)
+        raise DomainError(_("Cannot be negative."), field=field)
     if indicator.unit == Unit.RATE and value > 1:
-        raise DomainError("比率須介於 0 到 100% 之間（以小數表示，例如 0.85）", field=field)
+        raise DomainError(
+            _("A rate is between 0 and 100%, given as a fraction (for example 0.85)."), field=field
+        )
 
 
 @transaction.atomic
@@ -49,7 +52,7 @@ def set_target(
     """The indicator's target for a plan year: the area's own, or every area's when `area` is None."""
     check_plan_year(plan_year)
     _check_rate(indicator, value, "value")
-    target, _ = Target.objects.update_or_create(
+    target, _created = Target.objects.update_or_create(
         indicator=indicator,
         area=area,
         plan_year=plan_year,
@@ -74,23 +77,23 @@ def record_reported_value(
 ) -> ReportedValue:
     """A figure another agency reported for a period (replacing an earlier one for that period)."""
     if not source.strip():
-        raise DomainError("請填寫資料來源", field="source")
+        raise DomainError(_("Give the source of the figure."), field="source")
     if numerator is None and value is None:
-        raise DomainError("請填寫分子或填報值", field="numerator")
+        raise DomainError(_("Give the numerator or the reported value."), field="numerator")
     for name, number in (("numerator", numerator), ("denominator", denominator)):
         if number is not None and number < 0:
-            raise DomainError("不可為負數", field=name)
+            raise DomainError(_("Cannot be negative."), field=name)
     if (
         numerator is not None
         and denominator is not None
         and indicator.unit == Unit.RATE
         and numerator > denominator
     ):
-        raise DomainError("分子不可大於分母", field="numerator")
+        raise DomainError(_("The numerator cannot be larger than the denominator."), field="numerator")
     _check_rate(indicator, value, "value")
     if reported_on > timezone.localdate():
-        raise DomainError("填報日不可晚於今天", field="reported_on")
-    reported, _ = ReportedValue.objects.update_or_create(
+        raise DomainError(_("The day it was reported cannot be after today."), field="reported_on")
+    reported, _created = ReportedValue.objects.update_or_create(
         indicator=indicator,
         area=area,
         period_start=period.start,

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportingConfig(AppConfig):
     name = "safetynet.reporting"
-    verbose_name = "行政輔導報告"
+    verbose_name = _("Administrative-guidance report")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -22,41 +22,45 @@ class Edition(models.TextChoices):
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "排隊中"
-    RUNNING = "running", "產製中"
-    DONE = "done", "完成"
-    FAILED = "failed", "失敗"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class ReportExport(models.Model):
-    area = models.ForeignKey("geo.County", on_delete=models.PROTECT, related_name="+", verbose_name="縣市")
-    year = models.PositiveSmallIntegerField("年度(民國)")
-    format = models.CharField("格式", max_length=4, choices=Format.choices)
-    edition = models.CharField("版本", max_length=8, choices=Edition.choices)
-    referrals_from = models.PositiveSmallIntegerField("轉介統計起年")
-    referrals_to = models.PositiveSmallIntegerField("轉介統計迄年")
+    area = models.ForeignKey(
+        "geo.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    year = models.PositiveSmallIntegerField(_("year (ROC)"))
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    edition = models.CharField(_("edition"), max_length=8, choices=Edition.choices)
+    referrals_from = models.PositiveSmallIntegerField(_("referral statistics from"))
+    referrals_to = models.PositiveSmallIntegerField(_("referral statistics to"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="申請人",
+        verbose_name=_("requested by"),
     )
-    channel = models.CharField("來源", max_length=8, default="web", help_text="web 或 cli")
-    requested_at = models.DateTimeField("申請時間", auto_now_add=True)
-    status = models.CharField("狀態", max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField("進度(%)", default=0)
-    step = models.CharField("目前步驟", max_length=80, blank=True)
-    finished_at = models.DateTimeField("完成時間", null=True, blank=True)
-    file_name = models.CharField("檔名", max_length=120, blank=True)
-    size = models.PositiveIntegerField("檔案大小(位元組)", null=True, blank=True)
+    channel = models.CharField(_("requested through"), max_length=8, default="web", help_text=_("web or cli"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("current step"), max_length=80, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=120, blank=True)
+    size = models.PositiveIntegerField(_("file size (bytes)"), null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
-    error = models.TextField("錯誤", blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
-        verbose_name = "報告產製紀錄"
-        verbose_name_plural = "報告產製紀錄"
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
         ordering = ["-requested_at", "-pk"]
         indexes = [models.Index(fields=["requested_by", "-requested_at"], name="report_export_by_user")]
 

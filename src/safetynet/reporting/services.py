@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safetynet.audit.models import Action
 from safetynet.audit.services import record
@@ -55,21 +56,32 @@ def request_export(
     the internal edition needs a manager (from the command line too, named with --by)."""
     county = County.objects.filter(code=area).first()
     if county is None:
-        raise DomainError(f"縣市代碼 {area!r} 不存在", field="area")
+        raise DomainError(_("No county has the code %(code)s.") % {"code": repr(area)}, field="area")
     check_plan_year(year, "year")
     if format not in Format.values:
-        raise DomainError(f"格式須為 {', '.join(Format.values)}", field="format")
+        raise DomainError(
+            _("The format is one of %(formats)s.") % {"formats": ", ".join(Format.values)}, field="format"
+        )
     if edition not in Edition.values:
-        raise DomainError(f"版本須為 {', '.join(Edition.values)}", field="edition")
+        raise DomainError(
+            _("The edition is one of %(editions)s.") % {"editions": ", ".join(Edition.values)},
+            field="edition",
+        )
     if channel == "web" and (by is None or area not in aggregates_visible_to(by)):
-        raise DomainError("無權產製此縣市之報告", field="area")
+        raise DomainError(_("You may not generate the report of this county."), field="area")
     if edition == Edition.INTERNAL and (by is None or not may_export_internal(by)):
-        raise DomainError("內部版（含工作人員姓名）限主管產製", field="edition")
+        raise DomainError(
+            _("Only a manager may generate the internal edition (with the workers' names)."), field="edition"
+        )
     first, last = referrals or default_referral_years(year)
     if first > last:
-        raise DomainError("轉介統計起年不可晚於迄年", field="referrals")
+        raise DomainError(_("The referral statistics cannot start after they end."), field="referrals")
     if last > year or first < year - 20:
-        raise DomainError(f"轉介統計期間須在 {year - 20}-{year} 年之間", field="referrals")
+        raise DomainError(
+            _("The referral statistics fall between %(first)s and %(last)s.")
+            % {"first": year - 20, "last": year},
+            field="referrals",
+        )
     return ReportExport.objects.create(
         area=county,
         year=year,

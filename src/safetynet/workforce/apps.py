@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkforceConfig(AppConfig):
     name = "safetynet.workforce"
-    verbose_name = "人力"
+    verbose_name = _("Workforce")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -13,16 +13,18 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from safetynet.geo.models import County
 from safetynet.org.models import Role, Unit
 
 
 class Funding(models.TextChoices):
-    CENTRAL = "central", "中央補助"
-    LOCAL = "local", "地方自籌"
-    LOTTERY = "lottery", "公益彩券盈餘"
-    OUTSOURCED = "outsourced", "委外"
+    CENTRAL = "central", _("Central subsidy")
+    LOCAL = "local", _("Local funds")
+    LOTTERY = "lottery", _("Lottery surplus")
+    OUTSOURCED = "outsourced", _("Outsourced")
 
 
 class PositionQuerySet(models.QuerySet["Position"]):
@@ -32,26 +34,30 @@ class PositionQuerySet(models.QuerySet["Position"]):
 
 
 class Position(models.Model):
-    area = models.ForeignKey(County, on_delete=models.PROTECT, related_name="positions", verbose_name="縣市")
-    strategy = models.PositiveSmallIntegerField("策略", null=True, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions", verbose_name="單位")
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="positions", verbose_name="角色")
-    category = models.CharField("業務別", max_length=40, blank=True)
-    funding = models.CharField("經費來源", max_length=20, choices=Funding.choices)
+    area = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="positions", verbose_name=_("county")
+    )
+    strategy = models.PositiveSmallIntegerField(_("strategy"), null=True, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("unit"))
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="positions", verbose_name=_("role"))
+    category = models.CharField(_("line of work"), max_length=40, blank=True)
+    funding = models.CharField(_("funding source"), max_length=20, choices=Funding.choices)
     central_share = models.DecimalField(
-        "中央補助比率",
+        _("central subsidy share"),
         max_digits=5,
         decimal_places=4,
         null=True,
         blank=True,
-        help_text="中央補助的員額：人事費由中央負擔的比率",
+        help_text=_(
+            "For a centrally subsidised position: the share of the personnel cost the central government pays."
+        ),
     )
 
     objects = PositionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "員額"
-        verbose_name_plural = "員額"
+        verbose_name = _("staffing line")
+        verbose_name_plural = _("staffing lines")
         ordering = ["area_id", "strategy", "unit_id", "role_id", "id"]
 
     def __str__(self) -> str:
@@ -61,18 +67,21 @@ class Position(models.Model):
 
 class PositionYear(models.Model):
     position = models.ForeignKey(
-        Position, on_delete=models.CASCADE, related_name="years", verbose_name="員額"
+        Position, on_delete=models.CASCADE, related_name="years", verbose_name=_("staffing line")
     )
-    plan_year = models.PositiveSmallIntegerField("計畫年度(民國)")
-    approved = models.PositiveSmallIntegerField("核定員額")
-    monthly_cost = models.PositiveIntegerField("每人月支人事費", null=True, blank=True)
+    plan_year = models.PositiveSmallIntegerField(_("plan year (ROC)"))
+    approved = models.PositiveSmallIntegerField(_("approved head count"))
+    monthly_cost = models.PositiveIntegerField(_("monthly personnel cost per person"), null=True, blank=True)
     reported_filled = models.PositiveSmallIntegerField(
-        "填報到位人數", null=True, blank=True, help_text="匯入的到位人數；員額尚無人員資料時採用"
+        _("reported filled count"),
+        null=True,
+        blank=True,
+        help_text=_("The filled count as imported; used while the line has no staff records."),
     )
 
     class Meta:
-        verbose_name = "年度核定員額"
-        verbose_name_plural = "年度核定員額"
+        verbose_name = _("yearly approved head count")
+        verbose_name_plural = _("yearly approved head counts")
         ordering = ["plan_year"]
         constraints = [
             models.UniqueConstraint(fields=["position", "plan_year"], name="position_year_unique"),
@@ -89,25 +98,25 @@ class PlanPhase(models.Model):
     a later phase may change them without a code change.
     """
 
-    code = models.SlugField("代碼", max_length=20, unique=True)
-    name = models.CharField("名稱", max_length=60)
-    first_year = models.PositiveSmallIntegerField("起始年度(民國)")
-    last_year = models.PositiveSmallIntegerField("結束年度(民國)")
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    first_year = models.PositiveSmallIntegerField(_("first year (ROC)"))
+    last_year = models.PositiveSmallIntegerField(_("last year (ROC)"))
     hire_threshold = models.DecimalField(
-        "進用率門檻", max_digits=5, decimal_places=4, default=Decimal("0.85")
+        _("hire rate threshold"), max_digits=5, decimal_places=4, default=Decimal("0.85")
     )
     deduction_rate = models.DecimalField(
-        "未達門檻扣減比率", max_digits=5, decimal_places=4, default=Decimal("0.10")
+        _("deduction rate below the threshold"), max_digits=5, decimal_places=4, default=Decimal("0.10")
     )
     months_per_person = models.DecimalField(
-        "每人編列月數", max_digits=4, decimal_places=1, default=Decimal("13.5")
+        _("months budgeted per person"), max_digits=4, decimal_places=1, default=Decimal("13.5")
     )
-    checkpoint_month = models.PositiveSmallIntegerField("查核月", default=12)
-    checkpoint_day = models.PositiveSmallIntegerField("查核日", default=31)
+    checkpoint_month = models.PositiveSmallIntegerField(_("checkpoint month"), default=12)
+    checkpoint_day = models.PositiveSmallIntegerField(_("checkpoint day"), default=31)
 
     class Meta:
-        verbose_name = "計畫期程"
-        verbose_name_plural = "計畫期程"
+        verbose_name = _("plan phase")
+        verbose_name_plural = _("plan phases")
         ordering = ["first_year"]
 
     def __str__(self) -> str:
@@ -120,30 +129,30 @@ class PlanPhase(models.Model):
 
 class Strategy(models.Model):
     phase = models.ForeignKey(PlanPhase, on_delete=models.CASCADE, related_name="strategies")
-    number = models.PositiveSmallIntegerField("策略")
-    name = models.CharField("名稱", max_length=120)
+    number = models.PositiveSmallIntegerField(_("strategy"))
+    name = models.CharField(_("name"), max_length=120)
 
     class Meta:
-        verbose_name = "策略"
-        verbose_name_plural = "策略"
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
         ordering = ["phase_id", "number"]
         constraints = [models.UniqueConstraint(fields=["phase", "number"], name="strategy_unique")]
 
     def __str__(self) -> str:
-        return f"策略{self.number} {self.name}"
+        return gettext("Strategy %(number)s %(name)s") % {"number": self.number, "name": self.name}
 
 
 class Checkpoint(models.Model):
     """The day an area's staffing of a plan year is checked, where it is not the phase's default."""
 
-    area = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name="縣市")
-    plan_year = models.PositiveSmallIntegerField("計畫年度(民國)")
-    on = models.DateField("查核基準日")
-    source = models.CharField("依據", max_length=200, blank=True)
+    area = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
+    plan_year = models.PositiveSmallIntegerField(_("plan year (ROC)"))
+    on = models.DateField(_("checkpoint date"))
+    source = models.CharField(_("basis"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "查核基準日"
-        verbose_name_plural = "查核基準日"
+        verbose_name = _("checkpoint date")
+        verbose_name_plural = _("checkpoint dates")
         constraints = [models.UniqueConstraint(fields=["area", "plan_year"], name="checkpoint_unique")]
 
     def __str__(self) -> str:
@@ -154,37 +163,43 @@ class Vacancy(models.Model):
     """Seats of a staffing line being recruited: announced, interviewed, expected and filled dates."""
 
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="vacancies")
-    plan_year = models.PositiveSmallIntegerField("計畫年度(民國)")
-    seats = models.PositiveSmallIntegerField("缺額", default=1)
-    announced_on = models.DateField("公告日", null=True, blank=True)
-    interview_on = models.DateField("甄選日", null=True, blank=True)
-    expected_on = models.DateField("預計到職日", null=True, blank=True)
-    filled_on = models.DateField("補實日", null=True, blank=True)
-    note = models.CharField("說明", max_length=300, blank=True)
+    plan_year = models.PositiveSmallIntegerField(_("plan year (ROC)"))
+    seats = models.PositiveSmallIntegerField(_("vacant seats"), default=1)
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    interview_on = models.DateField(_("interview date"), null=True, blank=True)
+    expected_on = models.DateField(_("expected start date"), null=True, blank=True)
+    filled_on = models.DateField(_("filled on"), null=True, blank=True)
+    note = models.CharField(_("remarks"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField("登打時間")
+    recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
-        verbose_name = "缺額"
-        verbose_name_plural = "缺額"
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
         ordering = ["plan_year", "expected_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.position} {self.plan_year} 缺額 {self.seats}"
+        return gettext("%(position)s %(year)s: %(seats)s vacant") % {
+            "position": self.position,
+            "year": self.plan_year,
+            "seats": self.seats,
+        }
 
 
 class Programme(models.Model):
     """A budget programme of the plan (心衛社工, 處遇社工, 社區心衛中心, 關訪員, 藥癮個管 …)."""
 
-    code = models.SlugField("代碼", max_length=40, unique=True)
-    name = models.CharField("名稱", max_length=60)
-    cap_unit = models.CharField("上限計算單位", max_length=20, blank=True, help_text="例如：中心、人")
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    cap_unit = models.CharField(
+        _("unit of the cap"), max_length=20, blank=True, help_text=_("For example: center, person")
+    )
 
     class Meta:
-        verbose_name = "經費項目"
-        verbose_name_plural = "經費項目"
+        verbose_name = _("budget programme")
+        verbose_name_plural = _("budget programmes")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -198,25 +213,25 @@ class BudgetLine(models.Model):
     manager) times the number of units; the gap is what the central business cost asks beyond it.
     """
 
-    area = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name="縣市")
-    plan_year = models.PositiveSmallIntegerField("計畫年度(民國)")
+    area = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
+    plan_year = models.PositiveSmallIntegerField(_("plan year (ROC)"))
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="lines")
     central_share = models.DecimalField(
-        "中央補助比率", max_digits=5, decimal_places=4, default=Decimal("0.70")
+        _("central subsidy share"), max_digits=5, decimal_places=4, default=Decimal("0.70")
     )
-    central_business = models.PositiveBigIntegerField("中央補助業務費", default=0)
-    central_personnel = models.PositiveBigIntegerField("中央補助人事費", default=0)
-    local_share = models.PositiveBigIntegerField("地方配合款", default=0)
-    spent = models.PositiveBigIntegerField("已執行", default=0)
-    cap_fixed = models.PositiveBigIntegerField("核定本上限(定額)", null=True, blank=True)
-    cap_per_unit = models.PositiveBigIntegerField("核定本上限(每單位)", null=True, blank=True)
-    cap_units = models.PositiveSmallIntegerField("單位數", null=True, blank=True)
-    cap_personnel = models.PositiveBigIntegerField("核定本人事費", null=True, blank=True)
-    note = models.CharField("說明", max_length=300, blank=True)
+    central_business = models.PositiveBigIntegerField(_("central subsidy for business costs"), default=0)
+    central_personnel = models.PositiveBigIntegerField(_("central subsidy for personnel costs"), default=0)
+    local_share = models.PositiveBigIntegerField(_("local matching funds"), default=0)
+    spent = models.PositiveBigIntegerField(_("spent"), default=0)
+    cap_fixed = models.PositiveBigIntegerField(_("approved plan cap (fixed)"), null=True, blank=True)
+    cap_per_unit = models.PositiveBigIntegerField(_("approved plan cap (per unit)"), null=True, blank=True)
+    cap_units = models.PositiveSmallIntegerField(_("number of units"), null=True, blank=True)
+    cap_personnel = models.PositiveBigIntegerField(_("approved plan personnel cost"), null=True, blank=True)
+    note = models.CharField(_("remarks"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "經費"
-        verbose_name_plural = "經費"
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
         ordering = ["area_id", "plan_year", "programme_id"]
         constraints = [
             models.UniqueConstraint(fields=["area", "plan_year", "programme"], name="budget_line_unique")
@@ -236,19 +251,21 @@ class Milestone(models.Model):
     """
 
     phase = models.ForeignKey(PlanPhase, on_delete=models.CASCADE, related_name="milestones")
-    area = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name="縣市")
-    code = models.SlugField("代碼", max_length=40)
-    name = models.CharField("名稱", max_length=120)
-    plan_year = models.PositiveSmallIntegerField("計畫年度(民國)")
-    target = models.DecimalField("目標值", max_digits=12, decimal_places=4)
-    unit = models.CharField("單位", max_length=10, default="count", help_text="count 或 percent")
-    measure = models.CharField("實際值來源", max_length=60, blank=True)
-    actual = models.DecimalField("實際值(人工填報)", max_digits=12, decimal_places=4, null=True, blank=True)
-    source = models.CharField("依據", max_length=200, blank=True)
+    area = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    plan_year = models.PositiveSmallIntegerField(_("plan year (ROC)"))
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=4)
+    unit = models.CharField(_("unit"), max_length=10, default="count", help_text=_("count or percent"))
+    measure = models.CharField(_("source of the actual value"), max_length=60, blank=True)
+    actual = models.DecimalField(
+        _("actual value (entered by hand)"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    source = models.CharField(_("basis"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "計畫里程碑"
-        verbose_name_plural = "計畫里程碑"
+        verbose_name = _("plan milestone")
+        verbose_name_plural = _("plan milestones")
         ordering = ["area_id", "code", "plan_year"]
         constraints = [models.UniqueConstraint(fields=["area", "code", "plan_year"], name="milestone_unique")]
 
@@ -259,17 +276,17 @@ class Milestone(models.Model):
 class Course(models.Model):
     """A required course: hours, for which roles, within how many days of hire or each year."""
 
-    code = models.SlugField("代碼", max_length=40, unique=True)
-    name = models.CharField("名稱", max_length=120)
-    hours = models.DecimalField("時數", max_digits=5, decimal_places=1)
-    roles = models.ManyToManyField(Role, related_name="courses", verbose_name="適用角色")
-    within_days_of_hire = models.PositiveSmallIntegerField("到職後幾日內", null=True, blank=True)
-    yearly = models.BooleanField("每年", default=False)
-    source = models.CharField("依據", max_length=200, blank=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    hours = models.DecimalField(_("number of hours"), max_digits=5, decimal_places=1)
+    roles = models.ManyToManyField(Role, related_name="courses", verbose_name=_("for roles"))
+    within_days_of_hire = models.PositiveSmallIntegerField(_("within days of hire"), null=True, blank=True)
+    yearly = models.BooleanField(_("yearly"), default=False)
+    source = models.CharField(_("basis"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "必修課程"
-        verbose_name_plural = "必修課程"
+        verbose_name = _("required course")
+        verbose_name_plural = _("required courses")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -279,16 +296,16 @@ class Course(models.Model):
 class TrainingRecord(models.Model):
     staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="training")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")
-    completed_on = models.DateField("完成日")
-    hours = models.DecimalField("時數", max_digits=5, decimal_places=1)
+    completed_on = models.DateField(_("completed on"))
+    hours = models.DecimalField(_("number of hours"), max_digits=5, decimal_places=1)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField("登打時間")
+    recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
-        verbose_name = "訓練紀錄"
-        verbose_name_plural = "訓練紀錄"
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
         ordering = ["completed_on", "id"]
 
     def __str__(self) -> str:
@@ -298,20 +315,20 @@ class TrainingRecord(models.Model):
 class TrainingSession(models.Model):
     """A training session the area held (seed 001: 6 場), with how many attended."""
 
-    area = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name="縣市")
-    held_on = models.DateField("日期")
-    title = models.CharField("名稱", max_length=120)
+    area = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("name"), max_length=120)
     course = models.ForeignKey(Course, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    hours = models.DecimalField("時數", max_digits=5, decimal_places=1)
-    attendees = models.PositiveIntegerField("參訓人數", default=0)
+    hours = models.DecimalField(_("number of hours"), max_digits=5, decimal_places=1)
+    attendees = models.PositiveIntegerField(_("number of attendees"), default=0)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField("登打時間")
+    recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
-        verbose_name = "教育訓練場次"
-        verbose_name_plural = "教育訓練場次"
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
         ordering = ["held_on", "id"]
 
     def __str__(self) -> str:

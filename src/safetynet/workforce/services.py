@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safetynet.core.errors import DomainError
 from safetynet.domain.rocdate import to_roc_year
@@ -41,7 +42,9 @@ INDICATOR_CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 def phase_of(plan_year: int, *, field: str = "plan_year") -> PlanPhase:
     phase = PlanPhase.objects.filter(first_year__lte=plan_year, last_year__gte=plan_year).first()
     if phase is None:
-        raise DomainError(f"計畫年度 {plan_year} 不在任何計畫期程內", field=field)
+        raise DomainError(
+            _("Plan year %(year)s is in no phase of the plan.") % {"year": plan_year}, field=field
+        )
     return phase
 
 
@@ -50,22 +53,26 @@ def check_strategy(strategy: int | None, plan_years: list[int], *, field: str = 
     if strategy is None:
         return
     if strategy < 1:
-        raise DomainError("策略編號須為正整數", field=field)
+        raise DomainError(_("The strategy number is a whole number above 0."), field=field)
     for year in plan_years:
         phase = phase_of(year, field="approved_by_year" if field == "strategy" else field)
         if not Strategy.objects.filter(phase=phase, number=strategy).exists():
-            raise DomainError(f"{phase.name}沒有策略 {strategy}（{year} 年）", field=field)
+            raise DomainError(
+                _("%(phase)s has no strategy %(strategy)s (year %(year)s).")
+                % {"phase": phase.name, "strategy": strategy, "year": year},
+                field=field,
+            )
 
 
 def _share(value: Decimal | None, field: str) -> None:
     if value is not None and not Decimal(0) <= value <= Decimal(1):
-        raise DomainError("比率須介於 0 與 1 之間（例如 0.70）", field=field)
+        raise DomainError(_("A share is between 0 and 1 (for example 0.70)."), field=field)
 
 
 def _not_negative(values: dict[str, int | None]) -> None:
     for name, value in values.items():
         if value is not None and value < 0:
-            raise DomainError("金額或人數不可為負數", field=name)
+            raise DomainError(_("Amounts and head counts cannot be negative."), field=name)
 
 
 @transaction.atomic
@@ -83,28 +90,38 @@ def create_position(
 ) -> Position:
     """One line of the staffing plan with its approved head count for each plan year."""
     if unit.county_id != area.code:
-        raise DomainError(f"{unit.name} 不屬於 {area.name}", field="unit")
+        raise DomainError(
+            _("%(unit)s is not in %(area)s.") % {"unit": unit.name, "area": area.name}, field="unit"
+        )
     if funding not in Funding.values:
-        raise DomainError(f"經費來源代碼 {funding!r} 不存在", field="funding")
+        raise DomainError(
+            _("No funding source has the code %(code)s.") % {"code": repr(funding)}, field="funding"
+        )
     if strategy is not None and strategy < 1:
-        raise DomainError("策略編號須為正整數", field="strategy")
+        raise DomainError(_("The strategy number is a whole number above 0."), field="strategy")
     if not approved_by_year:
-        raise DomainError("至少要有一個年度的核定員額", field="approved_by_year")
+        raise DomainError(_("Give the approved head count of one year at least."), field="approved_by_year")
     for year, approved in approved_by_year.items():
         if year not in PLAN_YEARS:
             raise DomainError(
-                f"計畫年度 {year} 不在 {PLAN_YEARS.start}-{PLAN_YEARS.stop - 1} 之間",
+                _("Plan year %(year)s is not between %(first)s and %(last)s.")
+                % {"year": year, "first": PLAN_YEARS.start, "last": PLAN_YEARS.stop - 1},
                 field="approved_by_year",
             )
         if approved < 0:
-            raise DomainError(f"{year} 年核定員額不可為負數", field="approved_by_year")
+            raise DomainError(
+                _("The approved head count of %(year)s cannot be negative.") % {"year": year},
+                field="approved_by_year",
+            )
     check_strategy(strategy, sorted(approved_by_year))
     _share(central_share, "central_share")
     costs = monthly_cost_by_year or {}
     if any(v is not None and v < 0 for v in costs.values()):
-        raise DomainError("人事費不可為負數", field="monthly_cost_by_year")
+        raise DomainError(_("Personnel costs cannot be negative."), field="monthly_cost_by_year")
     if set(costs) - set(approved_by_year):
-        raise DomainError("人事費年度須有核定員額", field="monthly_cost_by_year")
+        raise DomainError(
+            _("A year with a personnel cost needs an approved head count."), field="monthly_cost_by_year"
+        )
     position = Position.objects.create(
         area=area,
         strategy=strategy,
@@ -135,8 +152,12 @@ def record_position_year(
     check_strategy(position.strategy, [plan_year])
     _not_negative({"approved": approved, "reported_filled": reported_filled, "monthly_cost": monthly_cost})
     if reported_filled is not None and reported_filled > approved:
-        raise DomainError(f"到位人數 {reported_filled} 多於核定員額 {approved}", field="reported_filled")
-    year, _ = PositionYear.objects.update_or_create(
+        raise DomainError(
+            _("The filled count %(filled)s is more than the approved head count %(approved)s.")
+            % {"filled": reported_filled, "approved": approved},
+            field="reported_filled",
+        )
+    year, _created = PositionYear.objects.update_or_create(
         position=position,
         plan_year=plan_year,
         defaults={"approved": approved, "reported_filled": reported_filled, "monthly_cost": monthly_cost},
@@ -151,10 +172,12 @@ def set_position_costs(
     """The central share of a line's personnel cost and its monthly cost per person by plan year."""
     _share(central_share, "central_share")
     if any(v is not None and v < 0 for v in monthly_cost_by_year.values()):
-        raise DomainError("人事費不可為負數", field="monthly_cost_by_year")
+        raise DomainError(_("Personnel costs cannot be negative."), field="monthly_cost_by_year")
     years = {y.plan_year: y for y in position.years.all()}
     if set(monthly_cost_by_year) - set(years):
-        raise DomainError("人事費年度須有核定員額", field="monthly_cost_by_year")
+        raise DomainError(
+            _("A year with a personnel cost needs an approved head count."), field="monthly_cost_by_year"
+        )
     position.central_share = central_share
     position.save(update_fields=["central_share"])
     for plan_year, cost in monthly_cost_by_year.items():
@@ -168,8 +191,10 @@ def set_checkpoint(area: County, plan_year: int, on: datetime.date, *, source: s
     """The day the area's staffing of `plan_year` is checked, instead of the phase's default."""
     phase_of(plan_year)
     if to_roc_year(on) != plan_year:
-        raise DomainError(f"查核基準日須在 {plan_year} 年內", field="on")
-    checkpoint, _ = Checkpoint.objects.update_or_create(
+        raise DomainError(
+            _("The checkpoint date falls within the year %(year)s.") % {"year": plan_year}, field="on"
+        )
+    checkpoint, _created = Checkpoint.objects.update_or_create(
         area=area, plan_year=plan_year, defaults={"on": on, "source": source.strip()[:200]}
     )
     return checkpoint
@@ -185,18 +210,27 @@ def _check_vacancy(
 ) -> None:
     year = position.years.filter(plan_year=plan_year).first()
     if year is None:
-        raise DomainError(f"此員額沒有 {plan_year} 年的核定員額", field="plan_year")
+        raise DomainError(
+            _("This staffing line has no approved head count for %(year)s.") % {"year": plan_year},
+            field="plan_year",
+        )
     if seats < 1:
-        raise DomainError("缺額至少 1 名", field="seats")
+        raise DomainError(_("A vacancy has 1 seat at least."), field="seats")
     if seats > year.approved:
-        raise DomainError(f"缺額不可多於核定員額 {year.approved}", field="seats")
+        raise DomainError(
+            _("The seats cannot be more than the approved head count %(approved)s.")
+            % {"approved": year.approved},
+            field="seats",
+        )
     if announced_on and interview_on and interview_on < announced_on:
-        raise DomainError("甄選日不可早於公告日", field="interview_on")
+        raise DomainError(_("The interview cannot be before the announcement."), field="interview_on")
     if expected_on:
         earliest = interview_on or announced_on
         if earliest and expected_on < earliest:
             raise DomainError(
-                "預計到職日不可早於甄選日" if interview_on else "預計到職日不可早於公告日",
+                _("The expected start cannot be before the interview.")
+                if interview_on
+                else _("The expected start cannot be before the announcement."),
                 field="expected_on",
             )
 
@@ -258,11 +292,11 @@ def fill_vacancy(
     """The vacancy's seats are taken on `filled_on` (not before it was announced, not in the future)."""
     today = today or timezone.localdate()
     if vacancy.filled_on is not None:
-        raise DomainError("此缺額已補實", field="filled_on")
+        raise DomainError(_("This vacancy is filled already."), field="filled_on")
     if filled_on > today:
-        raise DomainError("補實日不可晚於今天", field="filled_on")
+        raise DomainError(_("The day it was filled cannot be after today."), field="filled_on")
     if vacancy.announced_on and filled_on < vacancy.announced_on:
-        raise DomainError("補實日不可早於公告日", field="filled_on")
+        raise DomainError(_("The day it was filled cannot be before the announcement."), field="filled_on")
     vacancy.filled_on = filled_on
     vacancy.recorded_by = by or vacancy.recorded_by
     vacancy.recorded_at = timezone.now()
@@ -302,10 +336,12 @@ def record_budget_line(
     }
     _not_negative(amounts)
     if cap_fixed is not None and cap_per_unit is not None:
-        raise DomainError("上限為定額或每單位金額，擇一填寫", field="cap_per_unit")
+        raise DomainError(
+            _("Give the cap as a fixed amount or as an amount per unit, not both."), field="cap_per_unit"
+        )
     if (cap_per_unit is None) != (cap_units is None):
-        raise DomainError("每單位上限須同時填寫單位數", field="cap_units")
-    line, _ = BudgetLine.objects.update_or_create(
+        raise DomainError(_("A cap per unit needs the number of units, and only then."), field="cap_units")
+    line, _created = BudgetLine.objects.update_or_create(
         area=area,
         plan_year=plan_year,
         programme=programme,
@@ -318,17 +354,23 @@ def _check_measure(measure: str, phase: PlanPhase) -> str:
     measure = measure.strip()
     if not measure:
         return ""
-    kind, _, value = measure.partition(":")
+    kind, _sep, value = measure.partition(":")
     if kind == "units" and value in UnitKind.values:
         return measure
     if kind == "staff" and value.isdigit():
         if not Strategy.objects.filter(phase=phase, number=int(value)).exists():
-            raise DomainError(f"{phase.name}沒有策略 {value}", field="measure")
+            raise DomainError(
+                _("%(phase)s has no strategy %(strategy)s.") % {"phase": phase.name, "strategy": value},
+                field="measure",
+            )
         return measure
     if kind == "indicator" and INDICATOR_CODE.fullmatch(value):
         return measure
     raise DomainError(
-        "實際值來源須為 units:<單位類別>、staff:<策略>、indicator:<指標代碼> 或空白", field="measure"
+        _(
+            "The source of the actual value is units:<unit kind>, staff:<strategy>, indicator:<indicator code> or blank."
+        ),
+        field="measure",
     )
 
 
@@ -348,21 +390,21 @@ def record_milestone(
     """A target of the plan for a year; percent targets and actuals are fractions (0.90 for 90%)."""
     phase = phase_of(plan_year)
     if not code.strip():
-        raise DomainError("代碼不可空白", field="code")
+        raise DomainError(_("The code cannot be blank."), field="code")
     if not name.strip():
-        raise DomainError("名稱不可空白", field="name")
+        raise DomainError(_("The name cannot be blank."), field="name")
     if unit not in MILESTONE_UNITS:
-        raise DomainError("單位須為 count 或 percent", field="unit")
+        raise DomainError(_("The unit is count or percent."), field="unit")
     if target < 0:
-        raise DomainError("目標值不可為負數", field="target")
+        raise DomainError(_("The target cannot be negative."), field="target")
     if actual is not None and actual < 0:
-        raise DomainError("實際值不可為負數", field="actual")
+        raise DomainError(_("The actual value cannot be negative."), field="actual")
     if unit == "percent":
         if target > 1:
-            raise DomainError("百分比目標以小數填寫（90% 為 0.90）", field="target")
+            raise DomainError(_("Give a percent target as a fraction (0.90 for 90%)."), field="target")
         if actual is not None and actual > 1:
-            raise DomainError("百分比實際值以小數填寫（90% 為 0.90）", field="actual")
-    milestone, _ = Milestone.objects.update_or_create(
+            raise DomainError(_("Give a percent actual value as a fraction (0.90 for 90%)."), field="actual")
+    milestone, _created = Milestone.objects.update_or_create(
         area=area,
         code=code.strip(),
         plan_year=plan_year,
@@ -392,11 +434,11 @@ def record_training(
     """A course a staff member completed: hours above 0, not before hire, not in the future."""
     today = today or timezone.localdate()
     if hours <= 0:
-        raise DomainError("時數須大於 0", field="hours")
+        raise DomainError(_("The hours are more than 0."), field="hours")
     if completed_on < staff.hired_on:
-        raise DomainError("完成日不可早於到職日", field="completed_on")
+        raise DomainError(_("The completion date cannot be before the hire date."), field="completed_on")
     if completed_on > today:
-        raise DomainError("完成日不可晚於今天", field="completed_on")
+        raise DomainError(_("The completion date cannot be after today."), field="completed_on")
     return TrainingRecord.objects.create(
         staff=staff,
         course=course,
@@ -422,13 +464,13 @@ def record_training_session(
     """A training session the area held (seed 001: 辦理教育訓練6場次)."""
     today = today or timezone.localdate()
     if not title.strip():
-        raise DomainError("名稱不可空白", field="title")
+        raise DomainError(_("The name cannot be blank."), field="title")
     if hours <= 0:
-        raise DomainError("時數須大於 0", field="hours")
+        raise DomainError(_("The hours are more than 0."), field="hours")
     if attendees < 0:
-        raise DomainError("參訓人數不可為負數", field="attendees")
+        raise DomainError(_("The number of attendees cannot be negative."), field="attendees")
     if held_on > today:
-        raise DomainError("日期不可晚於今天", field="held_on")
+        raise DomainError(_("The date cannot be after today."), field="held_on")
     return TrainingSession.objects.create(
         area=area,
         held_on=held_on,

@@ -90,9 +90,9 @@ def _relations(person: Person, others: list[int]) -> dict[int, str]:
     ).values_list("person_id", "other_id", "kind")
     for source, target, kind in rows:
         if source == person.pk:  # the case's person is `kind` of the member: read it from the member's side
-            found.setdefault(target, INVERSE_LABEL.get(RelationKind(kind), RelationKind(kind).label))
+            found.setdefault(target, str(INVERSE_LABEL.get(RelationKind(kind), RelationKind(kind).label)))
         else:
-            found.setdefault(source, RelationKind(kind).label)
+            found.setdefault(source, str(RelationKind(kind).label))
     return found
 
 

@@ -6,6 +6,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from safetynet.core.forms import ROCDateField
+from safetynet.domain.indicators import period_of
 
 
 def render(text: str, **context: object) -> str:
@@ -39,3 +40,12 @@ def test_it_renders_dates_for_an_english_reader_as_iso_with_the_roc_year_in_sent
         assert render('{{ d|roc:"long" }}', d=day) == "2026-12-07 (ROC 115)"
     with translation.override("zh-hant"):
         assert render('{{ d|roc:"long" }}', d=day) == "115年12月7日"
+
+
+def test_it_names_indicator_periods_for_either_reader() -> None:
+    school_year = period_of("school_year", 110)
+    with translation.override("en"):
+        assert render("{{ p|period_name }}", p=school_year) == "School year 2021–22 (ROC 110)"
+        assert render("{{ p|period_name }}", p=period_of("quarter", 115, 2)) == "2026 Q2 (ROC 115)"
+    with translation.override("zh-hant"):
+        assert render("{{ p|period_name }}", p=school_year) == "110學年度"

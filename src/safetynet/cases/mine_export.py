@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from safetynet.cases.mine import Row
 from safetynet.core import words
-from safetynet.core.templatetags.roc import roc
+from safetynet.core.dates import roc
 from safetynet.reporting.formats.xlsx import FONT
 
 

@@ -42,9 +42,9 @@ from safetynet.core.access import (
     opening_of,
     record_case_person_read,
 )
+from safetynet.core.dates import roc
 from safetynet.core.errors import DomainError
 from safetynet.core.forms import roc_date_problem
-from safetynet.core.templatetags.roc import roc
 from safetynet.domain import instruments, rocdate
 from safetynet.domain.clocks import ClockState, clock_state
 from safetynet.domain.instruments import tipvda

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from safetynet.core import dates
 from safetynet.core.access import (
     WORKFORCE_KINDS,
     aggregates_visible_to,
@@ -30,7 +31,6 @@ from safetynet.core.access import (
 )
 from safetynet.core.errors import DomainError
 from safetynet.core.forms import submitted, year_asked
-from safetynet.domain import rocdate
 from safetynet.domain.indicators import period_of
 from safetynet.domain.rocdate import to_roc_year
 from safetynet.geo.models import County
@@ -241,8 +241,8 @@ def _detail_page(
 
 def _period_label(kind: str, start: datetime.date, end: datetime.date) -> str:
     if kind in (PeriodKind.YEAR, PeriodKind.SCHOOL_YEAR):
-        return period_of(kind, to_roc_year(start)).label
-    return f"{rocdate.format(start, 'slash')}–{rocdate.format(end, 'slash')}"
+        return dates.period_name(period_of(kind, to_roc_year(start)))
+    return f"{dates.roc(start)}–{dates.roc(end)}"
 
 
 def _name(user: Any) -> str:
@@ -293,7 +293,7 @@ def reported_add(request: HttpRequest, code: str) -> HttpResponse:
             note=data["note"],
             by=request.user,
         )
-        return _("Reported value for %(period)s saved.") % {"period": period.label}
+        return _("Reported value for %(period)s saved.") % {"period": dates.period_name(period)}
 
     if submitted(request, form, save):
         return _back("indicators:detail", county, form.cleaned_data["year"], indicator.code)

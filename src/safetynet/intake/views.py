@@ -27,8 +27,8 @@ from safetynet.core.access import (
     reports_visible_to,
     staff_of,
 )
+from safetynet.core.dates import roc
 from safetynet.core.errors import DomainError
-from safetynet.core.templatetags.roc import roc
 from safetynet.domain import rocdate
 from safetynet.domain.referral import mask_name
 from safetynet.domain.triage import RuleSet

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from safetynet.cases.models import Assessment, Case, CaseReport, Closure, Contact, StatusChange
 from safetynet.core import words
 from safetynet.core.access import cases_visible_to, reports_visible_to
-from safetynet.core.templatetags.roc import roc
+from safetynet.core.dates import roc
 from safetynet.domain.instruments import INSTRUMENTS
 from safetynet.intake.models import ReportSubject, SubjectRole
 from safetynet.people.models import Person

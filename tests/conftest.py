@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from safetynet.demo.generator import seed
@@ -22,6 +23,13 @@ hypothesis_settings.load_profile("safetynet")
 PASSWORD = "test-password-123"
 # The worker's unit, 嘉義縣朴子社會福利服務中心, covers these towns.
 WORKER_TOWNS = {"10010020", "10010080", "10010090"}
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_the_default_language():  # type: ignore[no-untyped-def]
+    """A request in English leaves English active in the test's thread; the next test starts afresh."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session", autouse=True)

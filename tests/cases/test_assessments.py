@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.test import Client
+from django.utils import timezone, translation
 
 from safetynet.cases import services
 from safetynet.cases.models import Assessment, Case
 from safetynet.core.errors import DomainError
-from safetynet.domain import rocdate
+from safetynet.domain import instruments, rocdate
 from safetynet.domain.instruments import bsrs5, psychiatric, sdm, tipvda, vulnerability
 from tests.cases.test_contacts import running, user, worker_case
 
@@ -268,3 +270,107 @@ def test_it_answers_404_for_an_unknown_instrument_and_to_another_unit(as_user) -
         == 404
     )
     assert not case.assessments.exists()
+
+
+# --- in English ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def english(as_user) -> Iterator[Client]:  # type: ignore[no-untyped-def]
+    """The worker's client with the page language set to English; the language of the thread (which
+    the last request leaves active) back to the default afterwards."""
+    client = as_user("worker")
+    client.post("/i18n/setlang/", {"language": "en"})
+    yield client
+    translation.deactivate()
+
+
+def english_texts(instrument: str) -> list[str]:
+    """What the English form must show of an instrument: its items, answers and choices."""
+    words = instruments.wording(instrument, "en")
+    if instrument == "bsrs5":
+        return [*words["items"], words["suicide_item"], *words["answers"], words["recall"]]
+    if instrument == "tipvda":
+        return [*words["items"], words["answers"]["yes"], words["answers"]["no"]]
+    if instrument == "sdm_safety":
+        return [*words["danger"].values(), *words["protective"].values()]
+    if instrument == "sdm_risk":
+        options = [f"{o['text']} ({o['points']})" for i in words["items"] for o in i["options"]]
+        return [*(i["text"] for i in words["items"]), *options]
+    if instrument == "vulnerability":
+        grades = words["grades"]
+        factors = [
+            f"{f['code']} {f['text']} ({grades[f['grade']]})"
+            for d in words["dimensions"]
+            for f in d["factors"]
+        ]
+        return [*(f"{d['code']} {d['name']}" for d in words["dimensions"]), *factors]
+    return list(words["levels"].values())
+
+
+def escaped(text: str) -> str:
+    return text.replace("'", "&#x27;").replace('"', "&quot;")
+
+
+@pytest.mark.parametrize("instrument", list(FORMS))
+def test_it_shows_the_english_wording_on_an_english_page(instrument: str, english: Client) -> None:
+    case = worker_case(sex="M")
+    html = english.get(f"/cases/{case.pk}/assessments/{instrument}/").content.decode()
+    for text in [instruments.name(instrument, "en"), *english_texts(instrument)]:
+        assert escaped(text) in html, (instrument, text)
+    chinese = instruments.wording(instrument, "zh-Hant")
+    assert not [t for t in long_texts(chinese) if escaped(t) in html], instrument
+    if instrument == "tipvda":
+        assert escaped(tipvda.wording("en")["reference_only_note"]) in html
+        assert tipvda.REFERENCE_ONLY_NOTE not in html
+
+
+def long_texts(words: dict[str, Any]) -> list[str]:
+    """The longer texts of a wording (items, factors), which no page in the other language may show."""
+    found: list[str] = []
+    for key in ("items", "danger", "protective", "dimensions", "levels"):
+        value = words.get(key)
+        values = value.values() if isinstance(value, dict) else value or []
+        for v in values:
+            if isinstance(v, str):
+                found.append(v)
+            elif "factors" in v:
+                found += [f["text"] for f in v["factors"]]
+            else:
+                found.append(v["text"])
+    return found
+
+
+def test_it_scores_the_same_and_keeps_the_zh_hant_label_on_an_english_page(english: Client) -> None:
+    case = worker_case()
+    client = english
+    preview = client.post(f"/cases/{case.pk}/assessments/bsrs5/preview/", bsrs_post(3, 3, 3, 3, 3, 2))
+    result = preview.context["preview"]["result"]
+    assert (result.total, result.band, result.refer) == (15, "severe", True)
+    html = preview.content.decode()
+    assert escaped(instruments.label(result, "en")) in html and "重度" not in html
+    saved = client.post(
+        f"/cases/{case.pk}/assessments/bsrs5/", when() | bsrs_post(3, 3, 3, 3, 3, 2), follow=True
+    )
+    assessment = case.assessments.get()
+    assert assessment.label == bsrs5.score([3, 3, 3, 3, 3], 2).label  # recorded in zh-Hant
+    page = saved.content.decode()
+    assert instruments.name("bsrs5", "en") in page and escaped(bsrs5.label("severe", True, "en")) in page
+    assert assessment.label not in page
+
+
+def test_the_case_page_keeps_the_recorded_label_in_zh_hant(as_user, english: Client) -> None:  # type: ignore[no-untyped-def]
+    case = worker_case()
+    assess(case, "sdm_risk", {"answers": {item.code: 0 for item in sdm.RISK.items}})
+    Assessment.objects.filter(case=case).update(label="低（舊版用字）")
+    html = as_user("worker").get(f"/cases/{case.pk}/").content.decode()
+    assert "低（舊版用字）" in html and instruments.INSTRUMENTS["sdm_risk"] in html
+    html = english.get(f"/cases/{case.pk}/").content.decode()
+    assert "SDM risk assessment" in html and ">Low<" in html and "舊版用字" not in html
+
+
+def test_the_contact_form_asks_the_bsrs5_in_english_on_an_english_page(english: Client) -> None:
+    case = worker_case()
+    html = english.get(f"/cases/{case.pk}/contacts/new/").content.decode()
+    assert "Feeling tense or keyed up" in html and "Not at all" in html
+    assert not [t for t in bsrs5.ITEMS if t in html]

@@ -13,12 +13,13 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases.models import Contact, ContactKind
 from safetynet.core.forms import roc_date_problem
 from safetynet.domain import rocdate
-from safetynet.domain.instruments import bsrs5, psychiatric, sdm, tipvda, vulnerability
+from safetynet.domain.instruments import bsrs5, language, psychiatric, sdm, tipvda, vulnerability
 
 QUICK_MINUTES = (15, 30, 60)
 
@@ -143,8 +144,8 @@ class AnswersForm(forms.Form):
     # Multiple-choice forms are complete with nothing ticked; scales need every item answered.
     every_item: ClassVar[bool] = True
     # Shown above the items: the recall period, what the answer numbers mean.
-    intro: ClassVar[str] = ""
-    legend: ClassVar[str] = ""
+    intro: str = ""
+    legend: str = ""
 
     def answer_names(self) -> list[str]:
         return [name for name in self.fields if name not in self.extra_fields]
@@ -175,16 +176,22 @@ def _scale(answers: list[str]) -> list[tuple[Any, str]]:
     return [(str(i), str(i)) for i in range(len(answers))]
 
 
+def _aside(text: str, note: object) -> str:
+    """A text with a note in the brackets of the page's language: 是（1） / Yes (1)."""
+    return f"{text} ({note})" if language(get_language()) == "en" else f"{text}（{note}）"
+
+
 class Bsrs5Form(AnswersForm):
     instrument = "bsrs5"
-    intro = bsrs5.RECALL
-    legend = " · ".join(f"{i} {text}" for i, text in enumerate(bsrs5.ANSWERS))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for i, text in enumerate(bsrs5.ITEMS, start=1):
-            self.fields[f"item_{i}"] = _radio(f"{i}. {text}", _scale(bsrs5.ANSWERS))
-        self.fields["suicide"] = _radio(f"★ {bsrs5.SUICIDE_ITEM}", _scale(bsrs5.ANSWERS))
+        words = bsrs5.wording(get_language())
+        self.intro = words["recall"]
+        self.legend = " · ".join(f"{i} {text}" for i, text in enumerate(words["answers"]))
+        for i, text in enumerate(words["items"], start=1):
+            self.fields[f"item_{i}"] = _radio(f"{i}. {text}", _scale(words["answers"]))
+        self.fields["suicide"] = _radio(f"★ {words['suicide_item']}", _scale(words["answers"]))
 
     def answers(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -199,17 +206,16 @@ class Bsrs5Form(AnswersForm):
         return sum(int(v) for v in self._values(names) if v in valid)
 
 
-YES_NO = [("1", _("Yes")), ("0", _("No"))]
-
-
 class TipvdaForm(AnswersForm):
     instrument = "tipvda"
     extra_fields = ("not_intimate",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for i, text in enumerate(tipvda.ITEMS, start=1):
-            self.fields[f"item_{i}"] = _radio(f"{i}. {text}", YES_NO)
+        words = tipvda.wording(get_language())
+        yes_no = [("1", words["answers"]["yes"]), ("0", words["answers"]["no"])]
+        for i, text in enumerate(words["items"], start=1):
+            self.fields[f"item_{i}"] = _radio(f"{i}. {text}", yes_no)
         self.fields["not_intimate"] = forms.BooleanField(
             label=_("Not an intimate relationship (the score is then only indicative)"), required=False
         )
@@ -242,6 +248,12 @@ class SdmSafetyForm(AnswersForm):
     )
     plan = forms.BooleanField(label=_("A safety plan is in place"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        worded = sdm.safety_catalogue(get_language())
+        self.fields["danger"].choices = list(worded.danger.items())  # type: ignore[attr-defined]
+        self.fields["protective"].choices = list(worded.protective.items())  # type: ignore[attr-defined]
+
     def answers(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {"danger": list(data["danger"]), "protective": list(data["protective"]), "plan": data["plan"]}
@@ -252,16 +264,13 @@ class SdmRiskForm(AnswersForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for item in sdm.RISK.items:
+        for item in sdm.risk_catalogue(get_language()).items:
             self.fields[item.code] = _radio(
-                item.text, [(str(o.points), f"{o.text}（{o.points}）") for o in item.options]
+                item.text, [(str(o.points), _aside(o.text, o.points)) for o in item.options]
             )
 
     def answers(self) -> dict[str, Any]:
         return {"answers": {item.code: int(self.cleaned_data[item.code]) for item in sdm.RISK.items}}
-
-
-GRADE_LABEL = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
 
 
 class VulnerabilityForm(AnswersForm):
@@ -270,14 +279,15 @@ class VulnerabilityForm(AnswersForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        worded = vulnerability.catalogue(get_language())
         self.fields["factors"] = forms.MultipleChoiceField(
             label=_("Factors present"),
             choices=[
                 (
                     f"{d.code} {d.name}",
-                    [(f.code, f"{f.code} {f.text}（{GRADE_LABEL[f.grade]}）") for f in d.factors],
+                    [(f.code, _aside(f"{f.code} {f.text}", worded.grades[f.grade])) for f in d.factors],
                 )
-                for d in vulnerability.CATALOGUE.dimensions
+                for d in worded.dimensions
             ],
             widget=forms.CheckboxSelectMultiple,
             required=False,
@@ -292,8 +302,9 @@ class PsychiatricForm(AnswersForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        levels = psychiatric.wording(get_language())["levels"]
         self.fields["level"] = _radio(
-            str(_("Care level")), [(code, f"{code} {text}") for code, text in psychiatric.LABELS.items()]
+            str(_("Care level")), [(code, f"{code} {text}") for code, text in levels.items()]
         )
 
     def answers(self) -> dict[str, Any]:

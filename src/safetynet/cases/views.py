@@ -13,8 +13,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safetynet.audit.services import record_listing
@@ -155,7 +155,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             for e in entries
             if e.kind == "contact" and e.own and case.is_open and e.record.editable_by(request.user, now)
         },
-        "instruments": instruments.INSTRUMENTS,
+        "instruments": instruments.names(get_language()),
         "badge": STATE_BADGE,
         "labels": STATE_LABEL,
         "risk_badge": RISK_BADGE,
@@ -407,7 +407,7 @@ def _preview(case: Case, form: forms.AnswersForm) -> dict[str, Any]:
     """The score and its meaning for the answers so far, never saved; a wrong answer shows, never a 500."""
     context: dict[str, Any] = {
         "instrument": form.instrument,
-        "name": instruments.INSTRUMENTS[form.instrument],
+        "name": instruments.name(form.instrument, get_language()),
         "answered": form.answered() if form.is_bound else 0,
         "items": len(form.answer_names()),
         "so_far": form.running_total() if form.is_bound else None,
@@ -418,7 +418,7 @@ def _preview(case: Case, form: forms.AnswersForm) -> dict[str, Any]:
     if isinstance(form, forms.TipvdaForm):
         female = case.person.sex == "F"
         if tipvda.reference_only(female, intimate=not form.not_intimate()):
-            context["note"] = tipvda.REFERENCE_ONLY_NOTE
+            context["note"] = tipvda.wording(get_language())["reference_only_note"]
     if not form.is_bound or not form.is_complete():
         return context
     if not form.is_valid():
@@ -426,6 +426,7 @@ def _preview(case: Case, form: forms.AnswersForm) -> dict[str, Any]:
         return context
     try:
         context["result"] = services.score(form.instrument, form.answers())
+        context["label"] = instruments.label(context["result"], get_language())
     except ValueError as error:
         context["error"] = str(error)
     return context
@@ -460,7 +461,8 @@ def assessment_new(request: HttpRequest, pk: int, instrument: str) -> HttpRespon
             else:
                 messages.success(
                     request,
-                    _("Assessment recorded: %(label)s.") % {"label": assessment.label}
+                    _("Assessment recorded: %(label)s.")
+                    % {"label": instruments.label(assessment.result, get_language())}
                     + " "
                     + _next_visit_text(case),
                 )
@@ -471,7 +473,7 @@ def assessment_new(request: HttpRequest, pk: int, instrument: str) -> HttpRespon
         {
             "case": case,
             "instrument": instrument,
-            "name": instruments.INSTRUMENTS[instrument],
+            "name": instruments.name(instrument, get_language()),
             "when": when,
             "form": answers,
             "preview": _preview(case, answers),

@@ -4,6 +4,7 @@ Code lists are data (the rule set in force, the role table, the clocks of a rule
 their labels are written in zh-Hant by the county. The English UI looks each label up in
 `core/data/terms_en.csv` (zh-Hant → English), an editable list; a label without an entry (a county's own
 addition) shows as the county wrote it. Names that carry their own English (roles, counties, towns) use it.
+The instruments keep their English beside their zh-Hant wording (`safetynet.domain.instruments`).
 Statuses the code defines (a case's, a referral's, a report's edition) are labelled with translated
 messages instead (`core.choices`), and need no entry here.
 
@@ -25,6 +26,7 @@ from typing import Any
 from django.core.signals import request_started
 from django.utils.translation import get_language
 
+from safetynet.domain import instruments
 from safetynet.domain.triage import Codes, RuleSet
 
 TERMS_FILE = Path(__file__).resolve().parent / "data" / "terms_en.csv"
@@ -113,6 +115,24 @@ def subject_role_name(code: Any) -> str:
 
 def list_name(code: Any) -> str:
     return _label("lists", code)
+
+
+def instrument_name(code: Any) -> str:
+    """An instrument's name in the language of the page; an unknown code as it is."""
+    return instruments.names(get_language()).get(str(code), str(code))
+
+
+def assessment_label(assessment: Any) -> str:
+    """What an assessment's result means, in the language of the page: its label as recorded (zh-Hant),
+    or in English the English of its band; the label as recorded where the wording has no such band."""
+    recorded = str(getattr(assessment, "label", "") or "")
+    if not english():
+        return recorded
+    result = {"instrument": assessment.instrument, "band": assessment.band} | dict(assessment.result or {})
+    try:
+        return instruments.label(result, get_language())
+    except (KeyError, ValueError):
+        return term(recorded)
 
 
 def referral_status_name(code: Any) -> str:

@@ -38,7 +38,6 @@ from safetynet.cases.models import Assessment, Case, CaseReport, Closure, Contac
 from safetynet.core import words
 from safetynet.core.access import cases_visible_to, reports_visible_to
 from safetynet.core.dates import roc
-from safetynet.domain.instruments import INSTRUMENTS
 from safetynet.intake.models import ReportSubject, SubjectRole
 from safetynet.people.models import Person
 from safetynet.referrals.models import Referral
@@ -189,7 +188,8 @@ def assessment_entries(ctx: Context) -> Iterable[Entry]:
             at=row.assessed_at,
             kind="assessment",
             person=ctx.persons[case.person_id],
-            title=f"{INSTRUMENTS.get(row.instrument, row.instrument)}：{row.label or row.band}",
+            title=f"{words.instrument_name(row.instrument)}{': ' if words.english() else '：'}"
+            f"{words.assessment_label(row) or row.band}",
             detail=total,
             by=_name(row.by),
             case=case,

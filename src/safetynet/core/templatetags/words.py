@@ -1,5 +1,6 @@
 """Words for codes in templates: `{{ case.route|route_name }}`, `{{ subject.types|type_names }}`,
-`{{ case.get_status_display|term }}`, `{{ role|local_name }}`, `{{ user|staff_name }}` (see `core.words`)."""
+`{{ case.get_status_display|term }}`, `{{ role|local_name }}`, `{{ user|staff_name }}`,
+`{{ assessment|assessment_label }}` (see `core.words`)."""
 
 from __future__ import annotations
 
@@ -21,5 +22,7 @@ for _name in (
     "list_name",
     "staff_name",
     "clock_label",
+    "instrument_name",
+    "assessment_label",
 ):
     register.filter(_name, getattr(words, _name))

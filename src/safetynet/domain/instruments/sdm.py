@@ -4,15 +4,18 @@ Safety (per child): no danger factor (1A) → 安全; danger factors with at lea
 (1B) and a safety plan → 有計畫才安全; otherwise 不安全, and removal is considered. Risk: scored items
 summed and cut into 低/中/高/非常高 by cut-offs a county may change. Items and default cut-offs are in
 `data/sdm.json`; its source notes say which wording still has to be checked against the official form.
+SAFETY, RISK and the results' labels are in zh-Hant; `safety_catalogue("en")`, `risk_catalogue("en")`,
+`safety_label(..., "en")` and `risk_label(..., "en")` give the English.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from safetynet.domain.instruments._common import Risk, is_whole, load, result_dict
+from safetynet.domain.instruments._common import Risk, by_language, is_whole, language, load, result_dict
 
 __all__ = [
     "RISK",
@@ -25,7 +28,12 @@ __all__ = [
     "SafetyCatalogue",
     "SafetyResult",
     "risk",
+    "risk_catalogue",
+    "risk_label",
     "safety",
+    "safety_catalogue",
+    "safety_label",
+    "wording",
 ]
 
 
@@ -33,7 +41,7 @@ __all__ = [
 class SafetyCatalogue:
     danger: Mapping[str, str]  # 1A 危險因素: code → text
     protective: Mapping[str, str]  # 1B 目前的保護能力: code → text
-    labels: Mapping[str, str]  # band → zh-Hant
+    labels: Mapping[str, str]  # band → its meaning
     source: str
 
 
@@ -58,7 +66,7 @@ class RiskItem:
 class RiskCatalogue:
     items: tuple[RiskItem, ...]
     cutoffs: Mapping[str, int]  # level → lowest total of that level
-    labels: Mapping[str, str]  # level → 低/中/高/非常高
+    labels: Mapping[str, str]  # level → 低/中/高/非常高 (or its English)
     source: str
 
 
@@ -75,18 +83,46 @@ def _risk_item(raw: Mapping[str, Any]) -> RiskItem:
 
 
 _DATA = load("sdm.json")
-SAFETY = SafetyCatalogue(
-    dict(_DATA["safety"]["danger"]),
-    dict(_DATA["safety"]["protective"]),
-    dict(_DATA["safety"]["bands"]),
-    _DATA["safety"]["source"],
-)
-RISK = RiskCatalogue(
-    tuple(_risk_item(raw) for raw in _DATA["risk"]["items"]),
-    dict(_DATA["risk"]["cutoffs"]),
-    dict(_DATA["risk"]["bands"]),
-    _DATA["risk"]["source"],
-)
+_WORDING = by_language(_DATA)
+
+
+def wording(lang: str | None = None) -> dict[str, Any]:
+    """The words of both assessments in a language (`language`): safety and risk, each with name, source
+    and its items and bands."""
+    return copy.deepcopy(_WORDING[language(lang)])
+
+
+def safety_catalogue(lang: str | None = None) -> SafetyCatalogue:
+    """The safety assessment worded in a language (`language`); zh-Hant, the form of record, unless asked."""
+    words = _WORDING[language(lang)]["safety"]
+    return SafetyCatalogue(
+        dict(words["danger"]), dict(words["protective"]), dict(words["bands"]), words["source"]
+    )
+
+
+def risk_catalogue(lang: str | None = None) -> RiskCatalogue:
+    """The risk assessment worded in a language (`language`), with the default cut-offs."""
+    words = _WORDING[language(lang)]["risk"]
+    return RiskCatalogue(
+        tuple(_risk_item(raw) for raw in words["items"]),
+        dict(_DATA["risk"]["cutoffs"]),
+        dict(words["bands"]),
+        words["source"],
+    )
+
+
+def safety_label(band: str, lang: str | None = None) -> str:
+    """What a safety decision means; zh-Hant (the label a result keeps) unless another language is asked for."""
+    return str(_WORDING[language(lang)]["safety"]["bands"][band])
+
+
+def risk_label(band: str, lang: str | None = None) -> str:
+    """What a risk level means; zh-Hant (the label a result keeps) unless another language is asked for."""
+    return str(_WORDING[language(lang)]["risk"]["bands"][band])
+
+
+SAFETY = safety_catalogue()
+RISK = risk_catalogue()
 
 
 @dataclass(frozen=True)
@@ -146,7 +182,7 @@ def safety(danger: Collection[str], protective: Collection[str], *, plan: bool) 
         band,
         band == "safe_with_plan",
         _SAFETY_RISK[band],
-        SAFETY.labels[band],
+        safety_label(band),
     )
 
 
@@ -186,4 +222,4 @@ def risk(answers: Mapping[str, int], cutoffs: Mapping[str, int] | None = None) -
         scored[item.code] = points
     total = sum(scored.values())
     band = [level for level in RISK_LEVELS if total >= levels[level]][-1]
-    return RiskResult(scored, total, band, levels, _LEVEL_RISK[band], RISK.labels[band])
+    return RiskResult(scored, total, band, levels, _LEVEL_RISK[band], risk_label(band))

@@ -3,23 +3,35 @@
 0-5 潛在危險, 6-7 注意危險, 8-15 高度危險 (listed for the monthly high-risk network meeting). The high
 threshold is the rule set's `tipvda_high`, so it is a parameter here rather than a second copy of 8.
 The tool was made for female victims of intimate-partner violence: for anyone else the score is only
-indicative, and the UI says so with `REFERENCE_ONLY_NOTE`. Wording is in `data/tipvda.json`.
+indicative, and the UI says so with `REFERENCE_ONLY_NOTE`. Wording is in `data/tipvda.json`, in
+zh-Hant (ITEMS, the note, the result's label) and in English (`wording("en")`, `label(..., "en")`).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from safetynet.domain.instruments._common import Risk, is_whole, load, result_dict
+from safetynet.domain.instruments._common import Risk, by_language, is_whole, language, load, result_dict
 
-__all__ = ["CAUTION_AT", "HIGH_AT", "ITEMS", "REFERENCE_ONLY_NOTE", "TipvdaResult", "reference_only", "score"]
+__all__ = [
+    "CAUTION_AT",
+    "HIGH_AT",
+    "ITEMS",
+    "REFERENCE_ONLY_NOTE",
+    "TipvdaResult",
+    "label",
+    "reference_only",
+    "score",
+    "wording",
+]
 
 _DATA = load("tipvda.json")
+_WORDING = by_language(_DATA)
 ITEMS: list[str] = list(_DATA["items"])
 REFERENCE_ONLY_NOTE: str = _DATA["reference_only_note"]
-_LABELS: dict[str, str] = dict(_DATA["bands"])
 
 CAUTION_AT = 6
 HIGH_AT = 8
@@ -40,6 +52,17 @@ class TipvdaResult:
         return result_dict(self, "tipvda")
 
 
+def wording(lang: str | None = None) -> dict[str, Any]:
+    """The form's words in a language (`language`): name, instructions, items, answers (yes, no), bands,
+    reference_only_note."""
+    return copy.deepcopy(_WORDING[language(lang)])
+
+
+def label(band: str, lang: str | None = None) -> str:
+    """What a band means; zh-Hant (the label a result keeps) unless another language is asked for."""
+    return str(_WORDING[language(lang)]["bands"][band])
+
+
 def score(answers: Sequence[bool], high_at: int = HIGH_AT) -> TipvdaResult:
     """Count the yes answers; exactly 15 answers, each a bool (not 0/1), else `ValueError`."""
     if not is_whole(high_at) or not 1 <= high_at <= len(ITEMS):
@@ -51,7 +74,7 @@ def score(answers: Sequence[bool], high_at: int = HIGH_AT) -> TipvdaResult:
             raise ValueError(f"TIPVDA item {i}: yes or no (a bool) expected, got {answer!r}")
     total = sum(answers)
     band = "high" if total >= high_at else "caution" if total >= CAUTION_AT else "potential"
-    return TipvdaResult(tuple(answers), total, band, total >= high_at, high_at, _RISK[band], _LABELS[band])
+    return TipvdaResult(tuple(answers), total, band, total >= high_at, high_at, _RISK[band], label(band))
 
 
 def reference_only(victim_female: bool, intimate: bool) -> bool:

@@ -191,7 +191,7 @@ def main() -> None:
         page.goto(f"{args.base}/login/")
         page.fill("#id_username", args.user)
         page.fill("#id_password", args.password)
-        page.click("button[type=submit]")
+        page.press("#id_password", "Enter")
         page.wait_for_url(f"{args.base}/")
         page.goto(f"{args.base}/intake/new/")
         page.wait_for_load_state("networkidle")

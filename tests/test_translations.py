@@ -6,6 +6,8 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.template import Context, Template
+from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parent.parent / "src" / "safetynet" / "locale"
 
@@ -63,3 +65,19 @@ def test_a_missing_or_closed_record_answers_a_page_in_the_readers_language(as_us
     worker.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = worker.get("/cases/999999999/").content.decode()
     assert "Page not found" in page and "找不到" not in page
+
+
+@pytest.mark.django_db
+def test_someone_not_signed_in_can_read_the_login_page_in_english(client) -> None:  # type: ignore[no-untyped-def]
+    assert 'data-testid="language"' in client.get("/login/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    page = client.get("/login/").content.decode()
+    assert "Username" in page and "帳號" not in page
+
+
+def test_labels_and_lists_take_the_readers_punctuation() -> None:
+    template = Template("{% load words %}Where{% colon %}A{% comma %}B")
+    with translation.override("en"):
+        assert template.render(Context()) == "Where: A, B"
+    with translation.override("zh-hant"):
+        assert template.render(Context()) == "Where：A、B"

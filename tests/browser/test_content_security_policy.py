@@ -91,7 +91,7 @@ def test_a_supervisor_passes_the_second_step_under_the_policy(browser, server, s
         page.goto(f"{server}/login/?next=/cases/queue/")
         page.fill("#id_username", "supervisor")
         page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        page.press("#id_password", "Enter")
         page.wait_for_url(re.compile(r"/login/two-factor/\?next="))
         code = page.locator("#id_code")
         assert code.get_attribute("inputmode") == "numeric"
@@ -118,7 +118,7 @@ def test_a_new_supervisor_enrols_an_app_at_the_first_login(browser, server, in_s
         page.goto(f"{server}/login/")
         page.fill("#id_username", "newboss")
         page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        page.press("#id_password", "Enter")
         page.wait_for_url(re.compile(r"/login/two-factor/setup/"))
         assert page.locator("[data-testid=qr] svg").is_visible()
         shot(page, "two-factor-setup-390")

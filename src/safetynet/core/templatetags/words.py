@@ -26,3 +26,15 @@ for _name in (
     "assessment_label",
 ):
     register.filter(_name, getattr(words, _name))
+
+
+@register.simple_tag
+def colon() -> str:
+    """`{% translate "Where" %}{% colon %}…`: 「：」 in zh-Hant, ": " in English."""
+    return ": " if words.english() else "："
+
+
+@register.simple_tag
+def comma() -> str:
+    """Between the items of a list: 「、」 in zh-Hant, ", " in English."""
+    return ", " if words.english() else "、"

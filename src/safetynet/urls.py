@@ -4,12 +4,13 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from safetynet import home
 from safetynet.api import api
 from safetynet.core import account_views
 from safetynet.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", core_views.health, name="health"),
     path("notifications/read/", core_views.notifications_read, name="notifications_read"),
     # Django's class-based views answer OPTIONS themselves: narrowed like every other page.

@@ -86,6 +86,10 @@ class Report(models.Model):
     def __str__(self) -> str:
         return gettext("Report %(number)s") % {"number": self.pk}
 
+    def audit_person_ids(self) -> list[int]:
+        """Whom the access log names when this report is read or changed: its subjects."""
+        return list(self.subjects.values_list("person_id", flat=True))
+
 
 class SubjectRole(models.TextChoices):
     VICTIM = "victim", _("Victim")

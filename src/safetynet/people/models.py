@@ -76,6 +76,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def audit_person_ids(self) -> list[int]:
+        """Whom the access log names when this record is read or changed."""
+        return [self.pk]
+
     def age_on(self, day: datetime.date) -> int | None:
         if self.birth_date is None:
             return None
@@ -111,6 +115,9 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return _("Household %(n)s") % {"n": self.pk}
+
+    def audit_person_ids(self) -> list[int]:
+        return list(self.members.values_list("person_id", flat=True))
 
 
 class MemberRole(models.TextChoices):

@@ -44,23 +44,18 @@ def subjects_text(person_ids: Iterable[int | None]) -> str:
 
 
 def persons_of(target: models.Model) -> list[int]:
-    """The persons a record is about: a person, a case's person, a household's members, a report's subjects."""
-    from safetynet.cases.models import Case
-    from safetynet.intake.models import Report
-    from safetynet.people.models import Household, Person
-
-    if isinstance(target, Person):
-        return [target.pk]
-    if isinstance(target, Household):
-        return list(target.members.values_list("person_id", flat=True))
-    if isinstance(target, Report):
-        return list(target.subjects.values_list("person_id", flat=True))
+    """The persons a record is about: those it names itself (`audit_person_ids()`: a person, a household's
+    members, a report's subjects), else its person, else its case's person."""
+    named = getattr(target, "audit_person_ids", None)
+    if callable(named):
+        return list(named())
     person_id = getattr(target, "person_id", None)
     if person_id is not None:
         return [person_id]
     case_id = getattr(target, "case_id", None)
     if case_id is not None:
-        return list(Case.objects.filter(pk=case_id).values_list("person_id", flat=True))
+        cases = target._meta.get_field("case").related_model._default_manager  # type: ignore[union-attr]
+        return list(cases.filter(pk=case_id).values_list("person_id", flat=True))
     return []
 
 

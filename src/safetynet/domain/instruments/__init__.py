@@ -16,7 +16,7 @@ anything else → zh-Hant), so a caller passes the language of the page without 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from safetynet.domain.instruments import bsrs5, psychiatric, sdm, tipvda, vulnerability
@@ -84,21 +84,28 @@ def name(instrument: str, lang: str | None = None) -> str:
     return NAMES[language(lang)][instrument]
 
 
+_WORDING: dict[str, Callable[[str | None], dict[str, Any]]] = {
+    "bsrs5": bsrs5.wording,
+    "tipvda": tipvda.wording,
+    "sdm_safety": lambda lang: dict(sdm.wording(lang)["safety"]),
+    "sdm_risk": lambda lang: dict(sdm.wording(lang)["risk"]),
+    "vulnerability": vulnerability.wording,
+    "psychiatric": psychiatric.wording,
+}
+# The label of a band, by instrument (BSRS-5's also says whether to refer for the suicide answer).
+_BAND_LABEL: dict[str, Callable[[str, str | None], str]] = {
+    "tipvda": tipvda.label,
+    "sdm_safety": sdm.safety_label,
+    "sdm_risk": sdm.risk_label,
+    "vulnerability": vulnerability.label,
+    "psychiatric": psychiatric.label,
+}
+
+
 def wording(instrument: str, lang: str | None = None) -> dict[str, Any]:
     """An instrument's words in a language, a copy of its data file's part in that language (the zh-Hant
     one without the keys that are not words, e.g. "cutoffs"); `KeyError` for an unknown instrument."""
-    if instrument in ("sdm_safety", "sdm_risk"):
-        words: dict[str, Any] = sdm.wording(lang)["safety" if instrument == "sdm_safety" else "risk"]
-        return words
-    if instrument == "bsrs5":
-        return bsrs5.wording(lang)
-    if instrument == "tipvda":
-        return tipvda.wording(lang)
-    if instrument == "vulnerability":
-        return vulnerability.wording(lang)
-    if instrument == "psychiatric":
-        return psychiatric.wording(lang)
-    raise KeyError(instrument)
+    return _WORDING[instrument](lang)
 
 
 def label(result: Any, lang: str | None = None) -> str:
@@ -112,14 +119,4 @@ def label(result: Any, lang: str | None = None) -> str:
         if not isinstance(suicide, int):
             raise ValueError(f"BSRS-5 suicide answer: a whole number expected, got {suicide!r}")
         return bsrs5.label(band, suicide >= bsrs5.SUICIDE_REFER_AT, lang)
-    if instrument == "tipvda":
-        return tipvda.label(band, lang)
-    if instrument == "sdm_safety":
-        return sdm.safety_label(band, lang)
-    if instrument == "sdm_risk":
-        return sdm.risk_label(band, lang)
-    if instrument == "vulnerability":
-        return vulnerability.label(band, lang)
-    if instrument == "psychiatric":
-        return psychiatric.label(band, lang)
-    raise KeyError(instrument)
+    return _BAND_LABEL[instrument](band, lang)
